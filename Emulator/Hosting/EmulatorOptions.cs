@@ -1,0 +1,80 @@
+using System.ComponentModel.DataAnnotations;
+using FaceRecognition.Emulator.Auth;
+
+namespace FaceRecognition.Emulator.Hosting;
+
+/// <summary>Settings of one emulator instance, bound from the <c>Emulator</c> configuration section (the
+/// executable maps its command-line switches onto it) and validated at start.</summary>
+public sealed class EmulatorOptions : IValidatableObject
+{
+    public const string SectionName = "Emulator";
+
+    /// <summary>TCP port; 0 picks a free one (tests).</summary>
+    [Range(0, 65535)]
+    public int Port { get; set; } = 4566;
+
+    /// <summary>Address to bind. Loopback unless told otherwise: the emulator is a development tool.</summary>
+    [Required]
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>Where buckets, objects and queues are kept. Default: the user's local application data.</summary>
+    public string DataDirectory { get; set; } = DefaultDataDirectory;
+
+    /// <summary>Accepted key pairs, each <c>ACCESS_KEY:SECRET_KEY</c>.</summary>
+    public List<string> Credentials { get; set; } = [];
+
+    [Required]
+    [RegularExpression("^[a-z]{2}(-[a-z]+)+-[0-9]$", ErrorMessage = "Region must look like us-east-1.")]
+    public string Region { get; set; } = "us-east-1";
+
+    [Required]
+    [RegularExpression("^[0-9]{12}$", ErrorMessage = "AccountId must be 12 digits.")]
+    public string AccountId { get; set; } = "000000000000";
+
+    /// <summary>How far a request's signing time may be from the server's clock (AWS: 15 minutes).</summary>
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Largest object a single PUT or part may carry (S3: 5 GiB).</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxObjectSize { get; set; } = 5L * 1024 * 1024 * 1024;
+
+    /// <summary>Largest request body of an XML or JSON operation (SQS requests, multipart completion, delete lists).</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxDocumentSize { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// When true, every commit is flushed to the disk (fsync) before it is acknowledged, so acknowledged data survives
+    /// a power loss, not only a crash or kill of the process. Slower; off by default.
+    /// </summary>
+    public bool SyncWrites { get; set; }
+
+    public static string DefaultDataDirectory =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
+            "FaceRecognition", "emulator");
+
+    internal IReadOnlyList<AccessKeyPair> ParsedCredentials() =>
+        Credentials.Select(text => AccessKeyPair.TryParse(text, out var pair) ? pair : throw new InvalidOperationException($"'{text}' is not KEY:SECRET.")).ToList();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Credentials.Count == 0)
+        {
+            yield return new ValidationResult("At least one credential pair (KEY:SECRET) is required.", [nameof(Credentials)]);
+        }
+        foreach (var text in Credentials)
+        {
+            if (!AccessKeyPair.TryParse(text, out _))
+            {
+                yield return new ValidationResult("Each credential must be KEY:SECRET, without spaces.", [nameof(Credentials)]);
+            }
+        }
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            yield return new ValidationResult("DataDirectory must name a folder.", [nameof(DataDirectory)]);
+        }
+        if (MaxClockSkew <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("MaxClockSkew must be positive.", [nameof(MaxClockSkew)]);
+        }
+    }
+}

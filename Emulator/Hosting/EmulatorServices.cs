@@ -1,0 +1,66 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using System.Net;
+using FaceRecognition.Emulator.Auth;
+using FaceRecognition.Emulator.S3;
+using FaceRecognition.Emulator.Sqs;
+using FaceRecognition.Emulator.Storage;
+using Microsoft.Extensions.Options;
+
+namespace FaceRecognition.Emulator.Hosting;
+
+public static class EmulatorServices
+{
+    /// <summary>Registers the emulator: options from the <c>Emulator</c> section (validated at start), storage, handlers,
+    /// and Kestrel bound to the configured address with limits suited to S3 (bodies are bounded by the emulator itself).</summary>
+    public static WebApplicationBuilder AddEmulator(this WebApplicationBuilder builder, Action<EmulatorOptions>? configure = null)
+    {
+        var options = builder.Services.AddOptions<EmulatorOptions>()
+            .Bind(builder.Configuration.GetSection(EmulatorOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        if (configure is not null) options.Configure(configure);
+
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<EmulatorOptions>>().Value);
+        services.AddSingleton(sp => new CredentialStore(sp.GetRequiredService<EmulatorOptions>().ParsedCredentials()));
+        services.AddSingleton<SigV4Authenticator>();
+        services.AddSingleton<EmulatorStorage>();
+        services.AddSingleton(sp => sp.GetRequiredService<EmulatorStorage>().State);
+        services.AddSingleton<EventPublisher>();
+        services.AddSingleton<BucketHandler>();
+        services.AddSingleton<ObjectHandler>();
+        services.AddSingleton<MultipartHandler>();
+        services.AddSingleton<NotificationHandler>();
+        services.AddSingleton<S3Api>();
+        services.AddSingleton<QueueHandler>();
+        services.AddSingleton<MessageHandler>();
+        services.AddSingleton<SqsApi>();
+        services.AddSingleton<SqsEndpoint>();
+        services.AddSingleton<EmulatorPipeline>();
+        services.AddHostedService<EmulatorMaintenance>();
+
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            var settings = kestrel.ApplicationServices.GetRequiredService<IOptions<EmulatorOptions>>().Value;
+            var address = settings.Host is "localhost" ? IPAddress.Loopback : IPAddress.Parse(settings.Host);
+            kestrel.Listen(address, settings.Port);
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
+            kestrel.Limits.MaxRequestLineSize = 16 * 1024;
+            kestrel.Limits.MinRequestBodyDataRate = null;
+        });
+        return builder;
+    }
+
+    /// <summary>Every path belongs to the emulator (S3 keys can be anything), so it is one terminal handler.</summary>
+    public static WebApplication UseEmulator(this WebApplication app)
+    {
+        var pipeline = app.Services.GetRequiredService<EmulatorPipeline>();
+        // Open the data directory before the first request, so a bad one fails the start rather than a call.
+        app.Services.GetRequiredService<EmulatorState>();
+        app.Run(pipeline.InvokeAsync);
+        return app;
+    }
+}

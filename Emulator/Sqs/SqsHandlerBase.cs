@@ -1,0 +1,60 @@
+using FaceRecognition.Emulator.Hosting;
+using FaceRecognition.Emulator.Storage;
+
+namespace FaceRecognition.Emulator.Sqs;
+
+/// <summary>What one SQS call knows about its caller: the base URL queue URLs are built on (the host the client
+/// addressed), the access key that signed it, and the cancellation of the connection.</summary>
+internal sealed record SqsCall(string BaseUrl, string AccessKey, CancellationToken Aborted);
+
+/// <summary>The stores and helpers SQS handlers share.</summary>
+internal abstract class SqsHandlerBase(EmulatorState state, EmulatorOptions options, TimeProvider clock)
+{
+    protected EmulatorState State { get; } = state;
+
+    protected EmulatorOptions Options { get; } = options;
+
+    protected TimeProvider Clock { get; } = clock;
+
+    protected long Now => Clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    protected string QueueUrl(SqsCall call, string name) => $"{call.BaseUrl}/{Options.AccountId}/{name}";
+
+    protected string QueueArn(string name) => $"arn:aws:sqs:{Options.Region}:{Options.AccountId}:{name}";
+
+    /// <summary>The queue a <c>QueueUrl</c> names; only its last two path segments (account, name) count, whatever
+    /// the host. Call under the state lock.</summary>
+    protected SqsQueue ResolveQueueLocked(string? queueUrl)
+    {
+        var name = QueueNameFromUrl(queueUrl);
+        return State.Queues.GetValueOrDefault(name) ?? throw SqsErrors.QueueDoesNotExist(name);
+    }
+
+    protected string QueueNameFromUrl(string? queueUrl)
+    {
+        if (string.IsNullOrEmpty(queueUrl)) throw SqsErrors.MissingParameter("QueueUrl");
+        var path = Uri.TryCreate(queueUrl, UriKind.Absolute, out var uri) ? uri.AbsolutePath : queueUrl;
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments.Length != 2 || segments[0] != Options.AccountId)
+        {
+            throw SqsErrors.QueueDoesNotExist(queueUrl);
+        }
+        return segments[1];
+    }
+
+    protected static void RequireEntries<T>(List<T>? entries, Func<T, string?> id)
+    {
+        if (entries is null || entries.Count == 0) throw SqsErrors.EmptyBatchRequest();
+        if (entries.Count > 10) throw SqsErrors.TooManyEntriesInBatchRequest(entries.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            var entryId = id(entry);
+            if (entryId is null || !QueueAttributes.QueueNamePattern().IsMatch(entryId)) throw SqsErrors.InvalidBatchEntryId(entryId);
+            if (!seen.Add(entryId)) throw SqsErrors.BatchEntryIdsNotDistinct(entryId);
+        }
+    }
+
+    protected static BatchResultErrorEntry Failure(string id, Protocol.AwsException error) =>
+        new(id, error.IsSenderFault, error.Code, error.Message);
+}

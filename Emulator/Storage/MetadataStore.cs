@@ -1,0 +1,94 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace FaceRecognition.Emulator.Storage;
+
+/// <summary>
+/// Everything but object bodies, in one SQLite database in WAL mode. Only the <see cref="CommitLog"/> writes, through
+/// <see cref="StoreTransaction"/>; reads happen once, at start, into the in-memory state.
+/// </summary>
+internal sealed class MetadataStore : IDisposable
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS buckets (name TEXT PRIMARY KEY, data TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS objects (bucket TEXT NOT NULL, key TEXT NOT NULL, data TEXT NOT NULL,
+            PRIMARY KEY (bucket, key)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS uploads (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS parts (upload_id TEXT NOT NULL, part_number INTEGER NOT NULL, data TEXT NOT NULL,
+            PRIMARY KEY (upload_id, part_number)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS queues (name TEXT PRIMARY KEY, data TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS messages (seq INTEGER PRIMARY KEY, queue TEXT NOT NULL, content BLOB NOT NULL,
+            visible_at INTEGER NOT NULL, receive_count INTEGER NOT NULL, first_receive INTEGER NOT NULL, receipt TEXT);
+        CREATE INDEX IF NOT EXISTS messages_by_queue ON messages (queue);
+        """;
+
+    private readonly SqliteConnection _connection;
+
+    public MetadataStore(string dataDirectory, bool syncWrites)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        var path = Path.Combine(dataDirectory, "emulator.db");
+        _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        _connection.Open();
+        // WAL: a commit is one append to the log. synchronous=NORMAL keeps every committed transaction across a crash
+        // or kill of this process (the OS has the bytes); FULL also fsyncs, for power loss.
+        Execute($"PRAGMA journal_mode=WAL; PRAGMA synchronous={(syncWrites ? "FULL" : "NORMAL")}; PRAGMA busy_timeout=5000;");
+        Execute(Schema);
+        Transaction = new StoreTransaction(_connection);
+    }
+
+    internal StoreTransaction Transaction { get; }
+
+    internal SqliteConnection Connection => _connection;
+
+    public Snapshot Load()
+    {
+        var buckets = ReadAll("SELECT data FROM buckets", r => Deserialize(r.GetString(0), StorageJson.Default.BucketRecord));
+        var objects = ReadAll("SELECT data FROM objects", r => Deserialize(r.GetString(0), StorageJson.Default.ObjectRecord));
+        var uploads = ReadAll("SELECT data FROM uploads", r => Deserialize(r.GetString(0), StorageJson.Default.UploadRecord));
+        var parts = ReadAll("SELECT data FROM parts", r => Deserialize(r.GetString(0), StorageJson.Default.PartRecord));
+        var queues = ReadAll("SELECT data FROM queues", r => Deserialize(r.GetString(0), StorageJson.Default.QueueRecord));
+        var messages = ReadAll(
+            "SELECT seq, queue, content, visible_at, receive_count, first_receive, receipt FROM messages ORDER BY seq",
+            r => new StoredMessage(
+                r.GetInt64(0),
+                r.GetString(1),
+                JsonSerializer.Deserialize((byte[])r.GetValue(2), StorageJson.Default.MessageContent)!,
+                new MessageState(r.GetInt64(3), r.GetInt32(4), r.GetInt64(5), r.IsDBNull(6) ? null : r.GetString(6))));
+        return new Snapshot(buckets, objects, uploads, parts, queues, messages);
+    }
+
+    private List<T> ReadAll<T>(string sql, Func<SqliteDataReader, T> map)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read()) rows.Add(map(reader));
+        return rows;
+    }
+
+    private static T Deserialize<T>(string json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
+        JsonSerializer.Deserialize(json, type) ?? throw new InvalidDataException("A stored row is empty.");
+
+    private void Execute(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    public void Dispose()
+    {
+        Transaction.Dispose();
+        _connection.Dispose();
+    }
+
+    internal sealed record Snapshot(
+        List<BucketRecord> Buckets,
+        List<ObjectRecord> Objects,
+        List<UploadRecord> Uploads,
+        List<PartRecord> Parts,
+        List<QueueRecord> Queues,
+        List<StoredMessage> Messages);
+}
