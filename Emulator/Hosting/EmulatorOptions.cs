@@ -13,7 +13,8 @@ public sealed class EmulatorOptions : IValidatableObject
     [Range(0, 65535)]
     public int Port { get; set; } = 4566;
 
-    /// <summary>Address to bind. Loopback unless told otherwise: the emulator is a development tool.</summary>
+    /// <summary>Address to bind: an IP address, or <c>localhost</c> for both loopback addresses. Loopback unless told
+    /// otherwise: the emulator is a development tool.</summary>
     [Required]
     public string Host { get; set; } = "127.0.0.1";
 
@@ -71,6 +72,10 @@ public sealed class EmulatorOptions : IValidatableObject
         if (string.IsNullOrWhiteSpace(DataDirectory))
         {
             yield return new ValidationResult("DataDirectory must name a folder.", [nameof(DataDirectory)]);
+        }
+        if (Host != "localhost" && !System.Net.IPAddress.TryParse(Host, out _))
+        {
+            yield return new ValidationResult($"Host '{Host}' must be an IP address or localhost.", [nameof(Host)]);
         }
         if (MaxClockSkew <= TimeSpan.Zero)
         {

@@ -1,9 +1,9 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Net;
 using FaceRecognition.Emulator.Auth;
 using FaceRecognition.Emulator.S3;
 using FaceRecognition.Emulator.Sqs;
 using FaceRecognition.Emulator.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace FaceRecognition.Emulator.Hosting;
@@ -43,8 +43,14 @@ public static class EmulatorServices
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             var settings = kestrel.ApplicationServices.GetRequiredService<IOptions<EmulatorOptions>>().Value;
-            var address = settings.Host is "localhost" ? IPAddress.Loopback : IPAddress.Parse(settings.Host);
-            kestrel.Listen(address, settings.Port);
+            if (settings.Host == "localhost" && settings.Port != 0)
+            {
+                kestrel.ListenLocalhost(settings.Port); // both ::1 and 127.0.0.1, since clients may resolve either
+            }
+            else
+            {
+                kestrel.Listen(settings.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(settings.Host), settings.Port);
+            }
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Limits.MaxRequestHeadersTotalSize = 64 * 1024;

@@ -27,7 +27,8 @@ public sealed class CrossClientTests(EmulatorFixture emulator) : IClassFixture<E
         await emulator.S3.PutObjectAsync(put, _ct);
         await emulator.Sqs.SendMessageAsync(new SendMessageRequest
         {
-            QueueUrl = queue, MessageBody = "from dotnet éö",
+            QueueUrl = queue,
+            MessageBody = "from dotnet éö",
             MessageAttributes = new Dictionary<string, MessageAttributeValue> { ["origin"] = new() { DataType = "String", StringValue = "dotnet" } },
         }, _ct);
 

@@ -25,7 +25,11 @@ public sealed class S3AddressingTests(EmulatorFixture emulator) : IClassFixture<
         var bucket = await NewBucket();
         var putUrl = await emulator.S3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
         {
-            BucketName = bucket, Key = "shared/file.txt", Verb = HttpVerb.PUT, Expires = DateTime.UtcNow.AddMinutes(5), Protocol = Amazon.S3.Protocol.HTTP,
+            BucketName = bucket,
+            Key = "shared/file.txt",
+            Verb = HttpVerb.PUT,
+            Expires = DateTime.UtcNow.AddMinutes(5),
+            Protocol = Amazon.S3.Protocol.HTTP,
         });
         using var http = new HttpClient();
         var put = await http.PutAsync(putUrl, new StringContent("via presigned url"), _ct);
@@ -33,7 +37,11 @@ public sealed class S3AddressingTests(EmulatorFixture emulator) : IClassFixture<
 
         var getUrl = await emulator.S3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
         {
-            BucketName = bucket, Key = "shared/file.txt", Verb = HttpVerb.GET, Expires = DateTime.UtcNow.AddMinutes(5), Protocol = Amazon.S3.Protocol.HTTP,
+            BucketName = bucket,
+            Key = "shared/file.txt",
+            Verb = HttpVerb.GET,
+            Expires = DateTime.UtcNow.AddMinutes(5),
+            Protocol = Amazon.S3.Protocol.HTTP,
         });
         Assert.Equal("via presigned url", await http.GetStringAsync(getUrl, _ct));
     }
@@ -45,7 +53,11 @@ public sealed class S3AddressingTests(EmulatorFixture emulator) : IClassFixture<
         await emulator.S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "secret.txt", ContentBody = "secret" }, _ct);
         var url = await emulator.S3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
         {
-            BucketName = bucket, Key = "secret.txt", Verb = HttpVerb.GET, Expires = DateTime.UtcNow.AddMinutes(5), Protocol = Amazon.S3.Protocol.HTTP,
+            BucketName = bucket,
+            Key = "secret.txt",
+            Verb = HttpVerb.GET,
+            Expires = DateTime.UtcNow.AddMinutes(5),
+            Protocol = Amazon.S3.Protocol.HTTP,
         });
         using var http = new HttpClient();
         var tampered = await http.GetAsync(url.Replace("secret.txt", "other.txt", StringComparison.Ordinal), _ct);

@@ -34,7 +34,10 @@ public sealed class S3ChecksumTests(EmulatorFixture emulator) : IClassFixture<Em
         var body = RandomNumberGenerator.GetBytes(300_000);
         await s3.PutObjectAsync(new PutObjectRequest
         {
-            BucketName = bucket, Key = variant, InputStream = new MemoryStream(body), UseChunkEncoding = variant != "no-chunk-encoding",
+            BucketName = bucket,
+            Key = variant,
+            InputStream = new MemoryStream(body),
+            UseChunkEncoding = variant != "no-chunk-encoding",
         }, _ct);
 
         using var get = await s3.GetObjectAsync(bucket, variant, _ct);
@@ -52,7 +55,10 @@ public sealed class S3ChecksumTests(EmulatorFixture emulator) : IClassFixture<Em
         var body = RandomNumberGenerator.GetBytes(100_000);
         var put = await emulator.S3.PutObjectAsync(new PutObjectRequest
         {
-            BucketName = bucket, Key = "k", InputStream = new MemoryStream(body), ChecksumAlgorithm = algorithm,
+            BucketName = bucket,
+            Key = "k",
+            InputStream = new MemoryStream(body),
+            ChecksumAlgorithm = algorithm,
         }, _ct);
 
         using var get = await emulator.S3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "k", ChecksumMode = ChecksumMode.ENABLED }, _ct);
@@ -76,7 +82,10 @@ public sealed class S3ChecksumTests(EmulatorFixture emulator) : IClassFixture<Em
         var bucket = await NewBucket();
         var error = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => emulator.S3.PutObjectAsync(new PutObjectRequest
         {
-            BucketName = bucket, Key = "bad", ContentBody = "some content", ChecksumSHA256 = Convert.ToBase64String(SHA256.HashData("other"u8)),
+            BucketName = bucket,
+            Key = "bad",
+            ContentBody = "some content",
+            ChecksumSHA256 = Convert.ToBase64String(SHA256.HashData("other"u8)),
         }, _ct));
         Assert.Equal("BadDigest", error.ErrorCode);
         await Assert.ThrowsAsync<NoSuchKeyException>(() => emulator.S3.GetObjectAsync(bucket, "bad", _ct));
@@ -88,12 +97,18 @@ public sealed class S3ChecksumTests(EmulatorFixture emulator) : IClassFixture<Em
         var bucket = await NewBucket();
         await emulator.S3.PutObjectAsync(new PutObjectRequest
         {
-            BucketName = bucket, Key = "good", ContentBody = "md5 body", MD5Digest = Convert.ToBase64String(MD5.HashData("md5 body"u8)),
+            BucketName = bucket,
+            Key = "good",
+            ContentBody = "md5 body",
+            MD5Digest = Convert.ToBase64String(MD5.HashData("md5 body"u8)),
         }, _ct);
 
         var error = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => emulator.S3.PutObjectAsync(new PutObjectRequest
         {
-            BucketName = bucket, Key = "bad", ContentBody = "md5 body", MD5Digest = Convert.ToBase64String(MD5.HashData("something else"u8)),
+            BucketName = bucket,
+            Key = "bad",
+            ContentBody = "md5 body",
+            MD5Digest = Convert.ToBase64String(MD5.HashData("something else"u8)),
             UseChunkEncoding = false,
         }, _ct));
         Assert.Equal("BadDigest", error.ErrorCode);

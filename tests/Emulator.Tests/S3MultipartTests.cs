@@ -45,7 +45,11 @@ public sealed class S3MultipartTests(EmulatorFixture emulator) : IClassFixture<E
         {
             var response = await emulator.S3.UploadPartAsync(new UploadPartRequest
             {
-                BucketName = bucket, Key = "assembled", UploadId = upload.UploadId, PartNumber = index + 1, InputStream = new MemoryStream(parts[index]),
+                BucketName = bucket,
+                Key = "assembled",
+                UploadId = upload.UploadId,
+                PartNumber = index + 1,
+                InputStream = new MemoryStream(parts[index]),
             }, _ct);
             etags[index] = new PartETag(index + 1, response.ETag);
         }
@@ -55,7 +59,10 @@ public sealed class S3MultipartTests(EmulatorFixture emulator) : IClassFixture<E
 
         var complete = await emulator.S3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
         {
-            BucketName = bucket, Key = "assembled", UploadId = upload.UploadId, PartETags = [.. etags],
+            BucketName = bucket,
+            Key = "assembled",
+            UploadId = upload.UploadId,
+            PartETags = [.. etags],
         }, _ct);
         var expectedETag = Convert.ToHexStringLower(MD5.HashData(parts.SelectMany(p => MD5.HashData(p)).ToArray())) + "-3";
         Assert.Equal($"\"{expectedETag}\"", complete.ETag);
@@ -94,7 +101,10 @@ public sealed class S3MultipartTests(EmulatorFixture emulator) : IClassFixture<E
 
         Task Complete(params PartETag[] parts) => emulator.S3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
         {
-            BucketName = bucket, Key = "k", UploadId = upload.UploadId, PartETags = [.. parts],
+            BucketName = bucket,
+            Key = "k",
+            UploadId = upload.UploadId,
+            PartETags = [.. parts],
         }, _ct);
 
         var tooSmall = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => Complete(new PartETag(1, small.ETag), new PartETag(2, last.ETag)));
@@ -127,21 +137,30 @@ public sealed class S3MultipartTests(EmulatorFixture emulator) : IClassFixture<E
         var parts = new[] { RandomNumberGenerator.GetBytes(5 * MiB), RandomNumberGenerator.GetBytes(1000) };
         var upload = await emulator.S3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
         {
-            BucketName = bucket, Key = "composite", ChecksumAlgorithm = ChecksumAlgorithm.SHA256,
+            BucketName = bucket,
+            Key = "composite",
+            ChecksumAlgorithm = ChecksumAlgorithm.SHA256,
         }, _ct);
         var etags = new List<PartETag>();
         for (var i = 0; i < parts.Length; i++)
         {
             var part = await emulator.S3.UploadPartAsync(new UploadPartRequest
             {
-                BucketName = bucket, Key = "composite", UploadId = upload.UploadId, PartNumber = i + 1, InputStream = new MemoryStream(parts[i]),
+                BucketName = bucket,
+                Key = "composite",
+                UploadId = upload.UploadId,
+                PartNumber = i + 1,
+                InputStream = new MemoryStream(parts[i]),
                 ChecksumAlgorithm = ChecksumAlgorithm.SHA256,
             }, _ct);
             etags.Add(new PartETag { PartNumber = i + 1, ETag = part.ETag, ChecksumSHA256 = part.ChecksumSHA256 });
         }
         var complete = await emulator.S3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
         {
-            BucketName = bucket, Key = "composite", UploadId = upload.UploadId, PartETags = etags,
+            BucketName = bucket,
+            Key = "composite",
+            UploadId = upload.UploadId,
+            PartETags = etags,
         }, _ct);
 
         var expected = Convert.ToBase64String(SHA256.HashData(parts.SelectMany(p => SHA256.HashData(p)).ToArray())) + "-2";

@@ -167,7 +167,10 @@ public sealed class S3ObjectTests(EmulatorFixture emulator) : IClassFixture<Emul
 
         var copy = await emulator.S3.CopyObjectAsync(new CopyObjectRequest
         {
-            SourceBucket = bucket, SourceKey = "src", DestinationBucket = other, DestinationKey = "dst/kept",
+            SourceBucket = bucket,
+            SourceKey = "src",
+            DestinationBucket = other,
+            DestinationKey = "dst/kept",
         }, _ct);
         Assert.Equal($"\"{Convert.ToHexStringLower(MD5.HashData("copy me"u8))}\"", copy.ETag);
         var kept = await emulator.S3.GetObjectMetadataAsync(other, "dst/kept", _ct);
@@ -176,8 +179,12 @@ public sealed class S3ObjectTests(EmulatorFixture emulator) : IClassFixture<Emul
 
         var replace = new CopyObjectRequest
         {
-            SourceBucket = bucket, SourceKey = "src", DestinationBucket = bucket, DestinationKey = "src",
-            MetadataDirective = S3MetadataDirective.REPLACE, ContentType = "text/markdown",
+            SourceBucket = bucket,
+            SourceKey = "src",
+            DestinationBucket = bucket,
+            DestinationKey = "src",
+            MetadataDirective = S3MetadataDirective.REPLACE,
+            ContentType = "text/markdown",
         };
         replace.Metadata.Add("origin", "replaced");
         await emulator.S3.CopyObjectAsync(replace, _ct);
@@ -192,7 +199,10 @@ public sealed class S3ObjectTests(EmulatorFixture emulator) : IClassFixture<Emul
         var bucket = await NewBucket();
         var error = await Assert.ThrowsAsync<AmazonS3Exception>(() => emulator.S3.CopyObjectAsync(new CopyObjectRequest
         {
-            SourceBucket = bucket, SourceKey = "absent", DestinationBucket = bucket, DestinationKey = "dst",
+            SourceBucket = bucket,
+            SourceKey = "absent",
+            DestinationBucket = bucket,
+            DestinationKey = "dst",
         }, _ct));
         Assert.Equal("NoSuchKey", error.ErrorCode);
     }

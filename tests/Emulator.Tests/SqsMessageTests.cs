@@ -15,8 +15,12 @@ public sealed class SqsMessageTests(EmulatorFixture emulator) : IClassFixture<Em
     private Task<ReceiveMessageResponse> Receive(string url, int max = 10, int wait = 0, int? visibility = null) =>
         emulator.Sqs.ReceiveMessageAsync(new ReceiveMessageRequest
         {
-            QueueUrl = url, MaxNumberOfMessages = max, WaitTimeSeconds = wait, VisibilityTimeout = visibility,
-            MessageAttributeNames = ["All"], MessageSystemAttributeNames = ["All"],
+            QueueUrl = url,
+            MaxNumberOfMessages = max,
+            WaitTimeSeconds = wait,
+            VisibilityTimeout = visibility,
+            MessageAttributeNames = ["All"],
+            MessageSystemAttributeNames = ["All"],
         }, _ct);
 
     [Fact]
@@ -100,11 +104,13 @@ public sealed class SqsMessageTests(EmulatorFixture emulator) : IClassFixture<Em
         var url = await NewQueue();
         await Assert.ThrowsAsync<TooManyEntriesInBatchRequestException>(() => emulator.Sqs.SendMessageBatchAsync(new SendMessageBatchRequest
         {
-            QueueUrl = url, Entries = Enumerable.Range(0, 11).Select(i => new SendMessageBatchRequestEntry($"e{i}", "x")).ToList(),
+            QueueUrl = url,
+            Entries = Enumerable.Range(0, 11).Select(i => new SendMessageBatchRequestEntry($"e{i}", "x")).ToList(),
         }, _ct));
         await Assert.ThrowsAsync<BatchEntryIdsNotDistinctException>(() => emulator.Sqs.SendMessageBatchAsync(new SendMessageBatchRequest
         {
-            QueueUrl = url, Entries = [new("same", "a"), new("same", "b")],
+            QueueUrl = url,
+            Entries = [new("same", "a"), new("same", "b")],
         }, _ct));
         await Assert.ThrowsAnyAsync<AmazonSQSException>(() => emulator.Sqs.SendMessageBatchAsync(new SendMessageBatchRequest { QueueUrl = url, Entries = [] }, _ct));
     }
@@ -245,7 +251,8 @@ public sealed class SqsMessageTests(EmulatorFixture emulator) : IClassFixture<Em
         await Assert.ThrowsAnyAsync<AmazonSQSException>(() => emulator.Sqs.SendMessageAsync(url, "bad \u0001 control", _ct));
         await Assert.ThrowsAnyAsync<AmazonSQSException>(() => emulator.Sqs.SendMessageAsync(new SendMessageRequest
         {
-            QueueUrl = url, MessageBody = "x",
+            QueueUrl = url,
+            MessageBody = "x",
             MessageAttributes = new Dictionary<string, MessageAttributeValue> { ["n"] = new() { DataType = "Number", StringValue = "not a number" } },
         }, _ct));
         Assert.Empty((await Receive(url)).Messages ?? []);
@@ -259,7 +266,8 @@ public sealed class SqsMessageTests(EmulatorFixture emulator) : IClassFixture<Em
         var message = Assert.Single((await Receive(url)).Messages);
         var response = await emulator.Sqs.DeleteMessageBatchAsync(new DeleteMessageBatchRequest
         {
-            QueueUrl = url, Entries = [new("good", message.ReceiptHandle), new("bad", "garbage")],
+            QueueUrl = url,
+            Entries = [new("good", message.ReceiptHandle), new("bad", "garbage")],
         }, _ct);
         Assert.Equal("good", Assert.Single(response.Successful).Id);
         Assert.Equal("ReceiptHandleIsInvalid", Assert.Single(response.Failed).Code);

@@ -33,7 +33,8 @@ public sealed class SqsQueueTests(EmulatorFixture emulator) : IClassFixture<Emul
 
         var conflict = await Assert.ThrowsAnyAsync<AmazonSQSException>(() => emulator.Sqs.CreateQueueAsync(new CreateQueueRequest
         {
-            QueueName = name, Attributes = new Dictionary<string, string> { ["VisibilityTimeout"] = "10" },
+            QueueName = name,
+            Attributes = new Dictionary<string, string> { ["VisibilityTimeout"] = "10" },
         }, _ct));
         Assert.Contains("QueueAlreadyExists", conflict.ErrorCode, StringComparison.Ordinal);
     }
@@ -105,7 +106,8 @@ public sealed class SqsQueueTests(EmulatorFixture emulator) : IClassFixture<Emul
     {
         var error = await Assert.ThrowsAnyAsync<AmazonSQSException>(() => emulator.Sqs.CreateQueueAsync(new CreateQueueRequest
         {
-            QueueName = Names.Unique("ordered") + ".fifo", Attributes = new Dictionary<string, string> { ["FifoQueue"] = "true" },
+            QueueName = Names.Unique("ordered") + ".fifo",
+            Attributes = new Dictionary<string, string> { ["FifoQueue"] = "true" },
         }, _ct));
         Assert.Contains("FIFO", error.Message, StringComparison.Ordinal);
     }

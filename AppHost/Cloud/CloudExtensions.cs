@@ -1,0 +1,111 @@
+using System.Reflection;
+using FaceRecognition.Cloud.Topology;
+
+namespace FaceRecognition.AppHost.Cloud;
+
+public static class CloudExtensions
+{
+    public const string EmulatorName = "emulator";
+    public const string LocalStackName = "localstack";
+    public const string ProvisioningName = "cloud-provisioning";
+    public const string AccessKeyParameter = "aws-access-key";
+    public const string SecretKeyParameter = "aws-secret-key";
+
+    /// <summary>Adds the backend <c>Cloud:Backend</c> names and the provisioning of the system's topology on it.</summary>
+    public static CloudResource AddCloud(this IDistributedApplicationBuilder builder)
+    {
+        var settings = CloudSettings.From(builder.Configuration);
+        IResourceBuilder<IResourceWithEndpoints>? server = null;
+        IResourceBuilder<ParameterResource>? accessKey = null, secretKey = null;
+
+        if (settings.Backend != CloudBackend.Aws)
+        {
+            // Generated on first run and kept in the AppHost's user secrets; Parameters:aws-access-key overrides.
+            accessKey = builder.AddParameter(AccessKeyParameter, new GenerateParameterDefault { MinLength = 20, Lower = false, Special = false }, secret: true, persist: true);
+            secretKey = builder.AddParameter(SecretKeyParameter, new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true, persist: true);
+            server = settings.Backend == CloudBackend.Emulator
+                ? builder.AddEmulator(settings, accessKey, secretKey)
+                : builder.AddLocalStack(settings);
+        }
+
+        var provisioning = builder.AddResource(new CloudProvisioningResource(ProvisioningName))
+            .WithInitialState(new CustomResourceSnapshot
+            {
+                ResourceType = "Provisioning",
+                State = KnownResourceStates.NotStarted,
+                Properties = [new ResourcePropertySnapshot("Backend", settings.Backend.ToString()), new ResourcePropertySnapshot("Prefix", settings.Names.Prefix)],
+            });
+        if (server is not null) provisioning.WithParentRelationship(server);
+
+        var cloud = new CloudResource(settings.Backend, settings.Region, settings.Names.Prefix, server, accessKey, secretKey, provisioning);
+        var topology = SystemTopology.For(settings.Names);
+        builder.Eventing.Subscribe<InitializeResourceEvent>(provisioning.Resource, (e, cancellationToken) =>
+        {
+            // Runs in the background: initialisation must not block the other resources' start.
+            _ = Task.Run(() => CloudProvisioning.RunAsync(cloud, topology, e.Services, e.Notifications, e.Logger), CancellationToken.None);
+            return Task.CompletedTask;
+        });
+        return cloud;
+    }
+
+    /// <summary>Gives a service the endpoint, region and keys (as <c>Aws__*</c> variables, which ServiceDefaults binds) and
+    /// starts it only after provisioning completed.</summary>
+    public static IResourceBuilder<T> WithCloud<T>(this IResourceBuilder<T> service, CloudResource cloud)
+        where T : IResourceWithEnvironment, IResourceWithWaitSupport
+    {
+        service.WithEnvironment("Aws__Region", cloud.Region)
+            .WithEnvironment("Cloud__Prefix", cloud.Prefix);
+        if (cloud.Endpoint is { } endpoint)
+        {
+            service.WithEnvironment("Aws__ServiceUrl", endpoint)
+                .WithEnvironment("Aws__AccessKey", cloud.AccessKey!)
+                .WithEnvironment("Aws__SecretKey", cloud.SecretKey!);
+        }
+        return service.WaitForCompletion(cloud.Provisioning);
+    }
+
+    private static IResourceBuilder<IResourceWithEndpoints> AddEmulator(this IDistributedApplicationBuilder builder, CloudSettings settings,
+        IResourceBuilder<ParameterResource> accessKey, IResourceBuilder<ParameterResource> secretKey)
+    {
+        var executable = BuiltExecutable<Projects.Emulator>("FaceRecognition.Emulator");
+        Directory.CreateDirectory(settings.EmulatorDataDirectory);
+        var emulator = builder.AddExecutable(EmulatorName, executable, Path.GetDirectoryName(executable)!)
+            // Not proxied: clients see the emulator's own port, which is also what queue URLs carry.
+            .WithHttpEndpoint(port: settings.EmulatorPort, env: "Emulator__Port", isProxied: false)
+            .WithEnvironment("Emulator__Host", "localhost")
+            .WithEnvironment("Emulator__DataDirectory", settings.EmulatorDataDirectory)
+            .WithEnvironment("Emulator__Region", settings.Region)
+            .WithEnvironment("Emulator__Credentials__0", ReferenceExpression.Create($"{accessKey}:{secretKey}"))
+            .WithHttpHealthCheck("/_emulator/health")
+            .WithOtlpExporter();
+        return emulator;
+    }
+
+    private static IResourceBuilder<IResourceWithEndpoints> AddLocalStack(this IDistributedApplicationBuilder builder, CloudSettings settings)
+    {
+        if (ContainerRuntime.Missing() is { } missing)
+        {
+            throw new DistributedApplicationException(
+                $"Cloud:Backend=LocalStack needs a container runtime, but {missing}. Start Docker (or Podman), or use Cloud:Backend=Emulator, which needs neither.");
+        }
+        var token = builder.AddParameter("localstack-auth-token", secret: true);
+        return builder.AddContainer(LocalStackName, settings.LocalStackImage, settings.LocalStackTag)
+            .WithHttpEndpoint(port: settings.LocalStackPort, targetPort: 4566, isProxied: false)
+            .WithEnvironment("LOCALSTACK_AUTH_TOKEN", token)
+            .WithEnvironment("SERVICES", "s3,sqs")
+            .WithEnvironment("AWS_DEFAULT_REGION", settings.Region)
+            .WithHttpHealthCheck("/_localstack/health");
+    }
+
+    /// <summary>The compiled executable of a referenced project. Started directly rather than through <c>dotnet run</c>:
+    /// a fraction of the memory, and it stops in about a second (see docs/architecture.md).</summary>
+    private static string BuiltExecutable<TProject>(string assemblyName) where TProject : IProjectMetadata, new()
+    {
+        var projectDirectory = Path.GetDirectoryName(new TProject().ProjectPath)!;
+        var configuration = typeof(CloudExtensions).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var path = Path.Combine(projectDirectory, "bin", configuration, "net10.0", OperatingSystem.IsWindows() ? assemblyName + ".exe" : assemblyName);
+        return File.Exists(path)
+            ? path
+            : throw new DistributedApplicationException($"'{path}' does not exist: build the solution ({configuration}) first, e.g. 'dotnet build -c {configuration}'.");
+    }
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Starts the whole system through the Aspire AppHost with the embedded AWS emulator, installing what is missing first.
+# Extra arguments go to the AppHost, e.g. ./run.sh --Cloud:Prefix=demo
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/prerequisites.sh
+
+require_dotnet
+require_packages ffmpeg
+
+echo "Building..."
+dotnet build AppHost/AppHost.csproj -c Debug -v quiet -nologo
+echo "Starting the AppHost: the dashboard URL (with its login token) and the emulator's endpoint and credentials follow."
+exec dotnet run --project AppHost/AppHost.csproj --launch-profile http --no-build -- "$@"

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds and runs the whole test suite, installing what is missing first. CI runs exactly this (.ci/run).
+# Extra arguments go to 'dotnet test', e.g. ./test.sh --project tests/Emulator.Tests
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/prerequisites.sh
+
+require_dotnet
+# ffmpeg: the video path; python3-boto3 and awscli: the emulator's second, independent clients.
+require_packages ffmpeg python3-boto3 awscli
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# Tests of the original workloads read this folder; where it is absent they are skipped, saying so.
+export FACEREC_DATASETS="${FACEREC_DATASETS:-$(cd .. && pwd)/shared/datasets}"
+
+echo "== Build (warnings are errors)"
+dotnet build FaceRecognition.sln -c Debug -nologo -v quiet
+
+echo "== Format check"
+dotnet format FaceRecognition.sln --verify-no-changes --no-restore
+
+echo "== Tests"
+if [ $# -gt 0 ]; then
+  dotnet test --no-build "$@"
+else
+  dotnet test --solution FaceRecognition.sln --no-build
+fi

@@ -1,0 +1,103 @@
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Amazon.SQS;
+using Amazon.SQS.Model;
+using FaceRecognition.Cloud.Topology;
+using FaceRecognition.Emulator.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FaceRecognition.Cloud.Tests;
+
+public sealed class TopologyProvisionerTests : IAsyncLifetime
+{
+    private const string AccessKey = "AKIAPROVISIONERTEST1";
+    private const string SecretKey = "provisioner-test-secret";
+    private readonly string _data = Directory.CreateTempSubdirectory("facerec-provisioner-").FullName;
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+    private EmulatorHost _emulator = null!;
+    private AmazonS3Client _s3 = null!;
+    private AmazonSQSClient _sqs = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _emulator = await EmulatorHost.StartAsync(o =>
+        {
+            o.DataDirectory = _data;
+            o.Credentials = [$"{AccessKey}:{SecretKey}"];
+        });
+        var credentials = new BasicAWSCredentials(AccessKey, SecretKey);
+        _s3 = new AmazonS3Client(credentials, new AmazonS3Config { ServiceURL = _emulator.ServiceUrl.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
+        _sqs = new AmazonSQSClient(credentials, new AmazonSQSConfig { ServiceURL = _emulator.ServiceUrl.ToString(), AuthenticationRegion = "us-east-1" });
+    }
+
+    private Task Provision(CloudTopology topology) => new TopologyProvisioner(_s3, _sqs, NullLogger.Instance).ProvisionAsync(topology, _ct);
+
+    [Fact]
+    public async Task CreatesEveryBucketQueueAndNotificationAndCanRunAgain()
+    {
+        var names = new TopologyNames("prov");
+        var topology = SystemTopology.For(names);
+        await Provision(topology);
+        await Provision(topology);
+
+        var buckets = (await _s3.ListBucketsAsync(_ct)).Buckets.Select(b => b.BucketName).ToHashSet();
+        Assert.All(topology.Buckets, b => Assert.Contains(b.Name, buckets));
+        foreach (var queue in topology.Queues)
+        {
+            var url = (await _sqs.GetQueueUrlAsync(queue.Name, _ct)).QueueUrl;
+            var attributes = (await _sqs.GetQueueAttributesAsync(url, ["All"], _ct)).Attributes;
+            foreach (var (name, value) in queue.Attributes) Assert.Equal(value, attributes[name]);
+            if (queue.DeadLetter is { } deadLetter)
+            {
+                Assert.Contains($":{deadLetter.QueueName}\"", attributes["RedrivePolicy"], StringComparison.Ordinal);
+            }
+        }
+        var notifications = await _s3.GetBucketNotificationAsync(names.VideoInputBucket, _ct);
+        Assert.Equal("video-split", Assert.Single(notifications.QueueConfigurations).Id);
+    }
+
+    [Fact]
+    public async Task ProvisionedNotificationsDeliverEvents()
+    {
+        var names = new TopologyNames("events");
+        await Provision(SystemTopology.For(names));
+        var queueUrl = (await _sqs.GetQueueUrlAsync(names.VideoSplitEventsQueue, _ct)).QueueUrl;
+        await _sqs.PurgeQueueAsync(queueUrl, _ct);
+
+        await _s3.PutObjectAsync(new PutObjectRequest { BucketName = names.VideoInputBucket, Key = "test_00.mp4", ContentBody = "not really a video" }, _ct);
+        await _s3.PutObjectAsync(new PutObjectRequest { BucketName = names.VideoInputBucket, Key = "notes.txt", ContentBody = "ignored" }, _ct);
+
+        var received = await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = queueUrl, MaxNumberOfMessages = 10, WaitTimeSeconds = 5 }, _ct);
+        var message = Assert.Single(received.Messages);
+        Assert.Contains("\"key\":\"test_00.mp4\"", message.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AQueueThatDriftedFromTheDescriptionIsBroughtBack()
+    {
+        var topology = CloudTopology.Empty.WithQueue(new QueueSpec("drifted", new Dictionary<string, string> { ["VisibilityTimeout"] = "45" }));
+        await _sqs.CreateQueueAsync(new CreateQueueRequest { QueueName = "drifted", Attributes = new() { ["VisibilityTimeout"] = "5" } }, _ct);
+
+        await Provision(topology);
+
+        var url = (await _sqs.GetQueueUrlAsync("drifted", _ct)).QueueUrl;
+        Assert.Equal(45, (await _sqs.GetQueueAttributesAsync(url, ["VisibilityTimeout"], _ct)).VisibilityTimeout);
+    }
+
+    [Fact]
+    public async Task ANotificationToAnUndeclaredQueueIsADescriptionError()
+    {
+        var topology = CloudTopology.Empty.WithBucket("described").WithNotification(new NotificationSpec("n", "described", "undeclared", ["s3:ObjectCreated:*"]));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Provision(topology));
+        Assert.Contains("undeclared", error.Message, StringComparison.Ordinal);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _s3.Dispose();
+        _sqs.Dispose();
+        await _emulator.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
+    }
+}

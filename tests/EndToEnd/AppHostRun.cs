@@ -1,0 +1,67 @@
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.SQS;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using FaceRecognition.AppHost.Cloud;
+
+namespace FaceRecognition.EndToEnd.Tests;
+
+/// <summary>The whole AppHost, started for real through Aspire.Hosting.Testing, on a free emulator port and a data
+/// directory of its own, with known credentials (so no generated secret is written to anyone's user secrets).</summary>
+public sealed class AppHostRun : IAsyncDisposable
+{
+    public const string AccessKey = "AKIAENDTOENDTEST0001";
+    public const string SecretKey = "end-to-end-test-secret-key";
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+
+    private AppHostRun(DistributedApplication app, string dataDirectory)
+    {
+        App = app;
+        DataDirectory = dataDirectory;
+    }
+
+    public DistributedApplication App { get; }
+
+    public string DataDirectory { get; }
+
+    public Uri EmulatorUrl => App.GetEndpoint(CloudExtensions.EmulatorName, "http");
+
+    public static async Task<AppHostRun> StartAsync(string dataDirectory, CancellationToken cancellationToken, params string[] extraArguments)
+    {
+        string[] arguments =
+        [
+            "--Emulator:Port=0",
+            $"--Emulator:DataDirectory={dataDirectory}",
+            $"--Parameters:{CloudExtensions.AccessKeyParameter}={AccessKey}",
+            $"--Parameters:{CloudExtensions.SecretKeyParameter}={SecretKey}",
+            .. extraArguments,
+        ];
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(arguments,
+            (options, _) => options.DisableDashboard = true, cancellationToken);
+        var app = await builder.BuildAsync(cancellationToken);
+        await app.StartAsync(cancellationToken).WaitAsync(StartTimeout, cancellationToken);
+        await app.ResourceNotifications.WaitForResourceAsync(CloudExtensions.ProvisioningName,
+            e => e.Snapshot.State?.Text is { } state && KnownResourceStates.TerminalStates.Contains(state), cancellationToken).WaitAsync(StartTimeout, cancellationToken);
+        return new AppHostRun(app, dataDirectory);
+    }
+
+    public async Task<string?> ProvisioningState(CancellationToken cancellationToken)
+    {
+        var resourceEvent = await App.ResourceNotifications.WaitForResourceAsync(CloudExtensions.ProvisioningName, _ => true, cancellationToken);
+        return resourceEvent.Snapshot.State?.Text;
+    }
+
+    public AmazonS3Client S3() => new(new BasicAWSCredentials(AccessKey, SecretKey),
+        new AmazonS3Config { ServiceURL = EmulatorUrl.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
+
+    public AmazonSQSClient Sqs() => new(new BasicAWSCredentials(AccessKey, SecretKey),
+        new AmazonSQSConfig { ServiceURL = EmulatorUrl.ToString(), AuthenticationRegion = "us-east-1" });
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}

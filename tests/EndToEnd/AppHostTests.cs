@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Net;
+using Amazon.S3.Model;
+using Amazon.SQS.Model;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using FaceRecognition.AppHost.Cloud;
+using FaceRecognition.Cloud.Topology;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FaceRecognition.EndToEnd.Tests;
+
+public sealed class AppHostTests
+{
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task TheAppHostStartsAHealthyEmulatorAndProvisionsTheTopology()
+    {
+        var data = Directory.CreateTempSubdirectory("facerec-e2e-").FullName;
+        await using var run = await AppHostRun.StartAsync(data, _ct);
+        Assert.Equal(KnownResourceStates.Finished, await run.ProvisioningState(_ct));
+
+        using var http = new HttpClient();
+        var health = await http.GetAsync(new Uri(run.EmulatorUrl, "/_emulator/health"), _ct);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+
+        var names = new TopologyNames(TopologyNames.DefaultPrefix);
+        var topology = SystemTopology.For(names);
+        using var s3 = run.S3();
+        using var sqs = run.Sqs();
+        var buckets = (await s3.ListBucketsAsync(_ct)).Buckets.Select(b => b.BucketName).ToHashSet();
+        Assert.All(topology.Buckets, b => Assert.Contains(b.Name, buckets));
+        var requestQueue = (await sqs.GetQueueUrlAsync(names.RequestQueue, _ct)).QueueUrl;
+        Assert.Equal(1024, (await sqs.GetQueueAttributesAsync(requestQueue, ["MaximumMessageSize"], _ct)).MaximumMessageSize);
+
+        // The provisioned notification turns an upload into an event, end to end.
+        var events = (await sqs.GetQueueUrlAsync(names.VideoSplitEventsQueue, _ct)).QueueUrl;
+        await sqs.PurgeQueueAsync(events, _ct);
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = names.VideoInputBucket, Key = "test_00.mp4", ContentBody = "video bytes" }, _ct);
+        var received = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = events, WaitTimeSeconds = 10 }, _ct);
+        Assert.Contains("test_00.mp4", Assert.Single(received.Messages).Body, StringComparison.Ordinal);
+
+        Assert.StartsWith(data, Directory.GetFiles(data, "emulator.db").Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheAwsCliWorksAgainstTheAppHostsEmulatorWithItsCredentials()
+    {
+        var aws = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, "aws")).FirstOrDefault(File.Exists);
+        if (aws is null) Assert.Skip("no AWS CLI on PATH (install awscli; ./test.sh does)");
+        var data = Directory.CreateTempSubdirectory("facerec-e2e-cli-").FullName;
+        await using var run = await AppHostRun.StartAsync(data, _ct);
+
+        var info = new ProcessStartInfo(aws, ["--endpoint-url", run.EmulatorUrl.ToString(), "s3", "ls"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.Environment["AWS_ACCESS_KEY_ID"] = AppHostRun.AccessKey;
+        info.Environment["AWS_SECRET_ACCESS_KEY"] = AppHostRun.SecretKey;
+        info.Environment["AWS_DEFAULT_REGION"] = "us-east-1";
+        info.Environment["AWS_CONFIG_FILE"] = "/dev/null";
+        using var process = Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync(_ct) + await process.StandardError.ReadToEndAsync(_ct);
+        await process.WaitForExitAsync(_ct);
+        Assert.True(process.ExitCode == 0, output);
+        Assert.Contains("facerec-in-bucket", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DataAndCredentialsPersistAcrossAppHostRuns()
+    {
+        var data = Directory.CreateTempSubdirectory("facerec-e2e-restart-").FullName;
+        await using (var first = await AppHostRun.StartAsync(data, _ct))
+        {
+            using var s3 = first.S3();
+            await s3.PutObjectAsync(new PutObjectRequest { BucketName = "facerec-gallery", Key = "kept.txt", ContentBody = "still here" }, _ct);
+        }
+        await using var second = await AppHostRun.StartAsync(data, _ct);
+        Assert.Equal(KnownResourceStates.Finished, await second.ProvisioningState(_ct));
+        using var s3Again = second.S3();
+        using var get = await s3Again.GetObjectAsync("facerec-gallery", "kept.txt", _ct);
+        Assert.Equal("still here", await new StreamReader(get.ResponseStream).ReadToEndAsync(_ct));
+    }
+
+    [Fact]
+    public async Task TheLocalStackBackendWithoutAContainerRuntimeFailsAtStartSayingWhatIsMissing()
+    {
+        if (ContainerRuntimeAnswers()) Assert.Skip("a container runtime answers here, so LocalStack would start: nothing to refuse");
+        var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["--Cloud:Backend=LocalStack"], _ct);
+            await using var app = await builder.BuildAsync(_ct);
+        });
+        var message = Flatten(error);
+        Assert.Contains("needs a container runtime", message, StringComparison.Ordinal);
+        Assert.Contains("Cloud:Backend=Emulator", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnUnknownBackendIsRefusedWithTheChoices()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["--Cloud:Backend=Azure"], _ct);
+            await using var app = await builder.BuildAsync(_ct);
+        });
+        Assert.Contains("use Emulator, LocalStack or Aws", Flatten(error), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheAwsBackendRunsNoEmulatorAndStillProvisions()
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["--Cloud:Backend=Aws"], _ct);
+        await using var app = await builder.BuildAsync(_ct);
+        var model = app.Services.GetRequiredService<DistributedApplicationModel>();
+        Assert.DoesNotContain(model.Resources, r => r.Name is CloudExtensions.EmulatorName or CloudExtensions.LocalStackName);
+        Assert.Contains(model.Resources, r => r.Name == CloudExtensions.ProvisioningName);
+        Assert.DoesNotContain(model.Resources, r => r.Name == CloudExtensions.AccessKeyParameter);
+    }
+
+    private static bool ContainerRuntimeAnswers()
+    {
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo("docker", ["info", "--format", "{{.ServerVersion}}"]) { RedirectStandardOutput = true, RedirectStandardError = true });
+            process!.WaitForExit(10_000);
+            return process.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
+
+    private static string Flatten(Exception error) => error is AggregateException aggregate
+        ? string.Join(" | ", aggregate.Flatten().InnerExceptions.Select(Flatten))
+        : error.InnerException is null ? error.Message : error.Message + " | " + Flatten(error.InnerException);
+}
