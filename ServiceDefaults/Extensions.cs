@@ -33,14 +33,16 @@ public static class Extensions
     }
 
     /// <summary>Telemetry and health only, for workers, the function host and the emulator.</summary>
-    public static TBuilder AddBasicServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    /// <param name="traceIncomingRequests">False for a server whose every request is a span elsewhere already (the
+    /// emulator: its callers' HTTP client spans show each S3 and SQS call), where a server span per call only costs.</param>
+    public static TBuilder AddBasicServiceDefaults<TBuilder>(this TBuilder builder, bool traceIncomingRequests = true) where TBuilder : IHostApplicationBuilder
     {
-        builder.ConfigureOpenTelemetry();
+        builder.ConfigureOpenTelemetry(traceIncomingRequests);
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
         return builder;
     }
 
-    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder, bool traceIncomingRequests = true) where TBuilder : IHostApplicationBuilder
     {
         builder.Logging.AddOpenTelemetry(logging =>
         {
@@ -54,12 +56,17 @@ public static class Extensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter("FaceRecognition.*"))
-            .WithTracing(tracing => tracing
-                .AddSource(builder.Environment.ApplicationName)
-                .AddSource("FaceRecognition.*")
-                .AddAspNetCoreInstrumentation(options =>
-                    options.Filter = context => !context.Request.Path.StartsWithSegments(HealthPath) && !context.Request.Path.StartsWithSegments(AlivePath))
-                .AddHttpClientInstrumentation());
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(builder.Environment.ApplicationName)
+                    .AddSource("FaceRecognition.*")
+                    .AddHttpClientInstrumentation();
+                if (traceIncomingRequests)
+                {
+                    tracing.AddAspNetCoreInstrumentation(options =>
+                        options.Filter = context => !context.Request.Path.StartsWithSegments(HealthPath) && !context.Request.Path.StartsWithSegments(AlivePath));
+                }
+            });
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {

@@ -23,7 +23,7 @@ internal sealed class BucketHandler(EmulatorState state, EmulatorOptions options
                 throw S3Errors.InvalidArgument($"The location constraint '{location}' is incompatible with this endpoint's region '{Options.Region}'.");
             }
         }
-        Task commit;
+        CommitLog.Commit commit;
         lock (State.Lock)
         {
             if (State.Buckets.ContainsKey(request.Bucket)) throw S3Errors.BucketAlreadyOwnedByYou(request.Bucket);
@@ -45,8 +45,8 @@ internal sealed class BucketHandler(EmulatorState state, EmulatorOptions options
     public async Task DeleteBucket(S3Request request)
     {
         var writes = new List<Action<StoreTransaction>>();
-        var orphanedBlobs = new List<string>();
-        Task commit;
+        var bodies = new BodyChanges(State.Blobs);
+        CommitLog.Commit commit;
         lock (State.Lock)
         {
             var bucket = BucketLocked(request.Bucket);
@@ -54,17 +54,21 @@ internal sealed class BucketHandler(EmulatorState state, EmulatorOptions options
             foreach (var upload in State.Uploads.Values.Where(u => u.Record.Bucket == request.Bucket).ToList())
             {
                 State.Uploads.Remove(upload.Record.UploadId);
-                orphanedBlobs.AddRange(upload.Parts.Values.Select(p => p.BlobId));
+                foreach (var part in upload.Parts.Values) bodies.Retire(part.BlobId);
                 var id = upload.Record.UploadId;
                 writes.Add(tx => tx.DeleteUpload(id));
             }
             State.Buckets.Remove(request.Bucket);
             var name = request.Bucket;
             writes.Add(tx => tx.DeleteBucket(name));
-            commit = State.Log.Append(tx => writes.ForEach(write => write(tx)));
+            commit = State.Log.Append(tx =>
+            {
+                writes.ForEach(write => write(tx));
+                bodies.ApplyTo(tx);
+            });
         }
         await commit;
-        orphanedBlobs.ForEach(State.Blobs.Delete);
+        bodies.Committed();
         request.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 

@@ -43,7 +43,7 @@ internal sealed class MultipartHandler(EmulatorState state, EmulatorOptions opti
 
         var uploadId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         var record = new UploadRecord(uploadId, request.Bucket, request.Key, Now, contentType, metadata, headers, algorithm, type);
-        Task commit;
+        CommitLog.Commit commit;
         lock (State.Lock)
         {
             BucketLocked(request.Bucket);
@@ -80,25 +80,30 @@ internal sealed class MultipartHandler(EmulatorState state, EmulatorOptions opti
         using (body.Blob)
         {
             var part = new PartRecord(uploadId, partNumber, body.Blob.Publish(), body.Size, body.ETag, Now, body.Checksum);
-            string? replacedBlob = null;
-            Task commit;
+            var bodies = new BodyChanges(State.Blobs);
+            bodies.Add(body.Blob);
+            CommitLog.Commit commit;
             try
             {
                 lock (State.Lock)
                 {
                     var upload = UploadLocked(request, uploadId);
-                    replacedBlob = upload.Parts.GetValueOrDefault(partNumber)?.BlobId;
+                    if (upload.Parts.GetValueOrDefault(partNumber) is { } replaced) bodies.Retire(replaced.BlobId);
                     upload.Parts[partNumber] = part;
-                    commit = State.Log.Append(tx => tx.PutPart(part));
+                    commit = State.Log.Append(tx =>
+                    {
+                        tx.PutPart(part);
+                        bodies.ApplyTo(tx);
+                    });
                 }
             }
             catch
             {
-                State.Blobs.Delete(part.BlobId);
+                State.Blobs.Discard(part.BlobId);
                 throw;
             }
             await commit;
-            if (replacedBlob is not null) State.Blobs.Delete(replacedBlob);
+            bodies.Committed();
             request.Response.Headers.ETag = Quoted(part.ETag);
             if (body.Algorithm is { } algorithm && body.Checksum is not null) request.Response.Headers[Checksums.HeaderName(algorithm)] = body.Checksum;
         }
@@ -139,41 +144,43 @@ internal sealed class MultipartHandler(EmulatorState state, EmulatorOptions opti
             if (parts[i].Size < MinPartSize) throw S3Errors.EntityTooSmall(parts[i].PartNumber);
         }
 
-        var (blobId, size, checksum) = await Concatenate(upload, parts, request.Aborted);
+        using var assembled = State.Blobs.CreateWriter(parts.Sum(p => p.Size));
+        var (size, checksum) = await Concatenate(upload, parts, assembled, request.Aborted);
+        var blobId = assembled.Publish();
         var objectETag = MultipartETag(parts);
         var record = new ObjectRecord(upload.Bucket, upload.Key, blobId, size, objectETag, Now, upload.ContentType, upload.Metadata, upload.Headers,
             upload.ChecksumAlgorithm, checksum, upload.ChecksumAlgorithm is null ? null : upload.ChecksumType, parts.Count);
 
-        string? replacedBlob = null;
-        List<string> partBlobs;
-        Task commit;
+        var bodies = new BodyChanges(State.Blobs);
+        bodies.Add(assembled);
+        CommitLog.Commit commit;
         try
         {
             lock (State.Lock)
             {
                 var bucket = BucketLocked(upload.Bucket);
                 var current = UploadLocked(request, uploadId);
-                partBlobs = current.Parts.Values.Select(p => p.BlobId).ToList();
+                foreach (var part in current.Parts.Values) bodies.Retire(part.BlobId);
                 State.Uploads.Remove(uploadId);
-                replacedBlob = bucket.Objects.GetValueOrDefault(upload.Key)?.BlobId;
+                if (bucket.Objects.GetValueOrDefault(upload.Key) is { } replaced) bodies.Retire(replaced.BlobId);
                 bucket.Put(record);
                 var writes = Events.PublishLocked(State, bucket, EventPublisher.ObjectCreatedCompleteMultipartUpload, record.Key, record, request, record.LastModified);
                 commit = State.Log.Append(tx =>
                 {
                     tx.PutObject(record);
                     tx.DeleteUpload(uploadId);
+                    bodies.ApplyTo(tx);
                     writes.ForEach(write => write(tx));
                 });
             }
         }
         catch
         {
-            State.Blobs.Delete(blobId);
+            State.Blobs.Discard(blobId);
             throw;
         }
         await commit;
-        partBlobs.ForEach(State.Blobs.Delete);
-        if (replacedBlob is not null) State.Blobs.Delete(replacedBlob);
+        bodies.Committed();
 
         if (record.ChecksumAlgorithm is not null && Checksums.TryParseWireName(record.ChecksumAlgorithm, out var algorithm))
         {
@@ -197,18 +204,22 @@ internal sealed class MultipartHandler(EmulatorState state, EmulatorOptions opti
     public async Task AbortMultipartUpload(S3Request request)
     {
         var uploadId = request.Target.Get("uploadId")!;
-        List<string> partBlobs;
-        Task commit;
+        var bodies = new BodyChanges(State.Blobs);
+        CommitLog.Commit commit;
         lock (State.Lock)
         {
             BucketLocked(request.Bucket);
             var upload = UploadLocked(request, uploadId);
             State.Uploads.Remove(uploadId);
-            partBlobs = upload.Parts.Values.Select(p => p.BlobId).ToList();
-            commit = State.Log.Append(tx => tx.DeleteUpload(uploadId));
+            foreach (var part in upload.Parts.Values) bodies.Retire(part.BlobId);
+            commit = State.Log.Append(tx =>
+            {
+                tx.DeleteUpload(uploadId);
+                bodies.ApplyTo(tx);
+            });
         }
         await commit;
-        partBlobs.ForEach(State.Blobs.Delete);
+        bodies.Committed();
         request.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
@@ -320,11 +331,10 @@ internal sealed class MultipartHandler(EmulatorState state, EmulatorOptions opti
 
     /// <summary>Joins the parts into one body. The object's checksum is computed over the whole (FULL_OBJECT) or from
     /// the parts' checksums (COMPOSITE, <c>value-N</c>).</summary>
-    private async Task<(string BlobId, long Size, string? Checksum)> Concatenate(UploadRecord upload, List<PartRecord> parts, CancellationToken cancellationToken)
+    private async Task<(long Size, string? Checksum)> Concatenate(UploadRecord upload, List<PartRecord> parts, BlobWriter target, CancellationToken cancellationToken)
     {
         ChecksumAlgorithm? algorithm = upload.ChecksumAlgorithm is { } name && Checksums.TryParseWireName(name, out var a) ? a : null;
         using var whole = algorithm is { } full && upload.ChecksumType == "FULL_OBJECT" ? Checksums.Create(full) : null;
-        using var blob = State.Blobs.CreateWriter();
         var buffer = ArrayPool<byte>.Shared.Rent(ConcatenateBufferSize);
         long size = 0;
         try
@@ -335,7 +345,7 @@ internal sealed class MultipartHandler(EmulatorState state, EmulatorOptions opti
                 int read;
                 while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
                 {
-                    blob.Write(buffer.AsSpan(0, read));
+                    target.Write(buffer.AsSpan(0, read));
                     whole?.Append(buffer.AsSpan(0, read));
                     size += read;
                 }
@@ -356,6 +366,6 @@ internal sealed class MultipartHandler(EmulatorState state, EmulatorOptions opti
             foreach (var part in parts) ofChecksums.Append(Convert.FromBase64String(part.ChecksumValue!));
             checksum = ofChecksums.GetBase64() + "-" + parts.Count.ToString(CultureInfo.InvariantCulture);
         }
-        return (blob.Publish(), size, checksum);
+        return (size, checksum);
     }
 }

@@ -11,7 +11,7 @@ internal sealed class NotificationHandler(EmulatorState state, EmulatorOptions o
     public async Task PutBucketNotification(S3Request request)
     {
         var document = await ObjectBodyReader.ReadDocumentAsync(request, Options.MaxDocumentSize);
-        Task commit;
+        CommitLog.Commit commit;
         lock (State.Lock)
         {
             var bucket = BucketLocked(request.Bucket);

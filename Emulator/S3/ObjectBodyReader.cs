@@ -47,7 +47,7 @@ internal static class ObjectBodyReader
         var (algorithm, expectedChecksum, fromTrailer) = ExpectedChecksum(request, defaultAlgorithm);
         var expectedMd5 = ExpectedMd5(request);
 
-        var blob = blobs.CreateWriter();
+        var blob = blobs.CreateWriter(size);
         try
         {
             using var sink = new UploadSink(blob, algorithm, verifySha256: !streaming && contentSha256 != SigV4.UnsignedPayload, size);

@@ -15,7 +15,7 @@ internal sealed class MessageHandler(EmulatorState state, EmulatorOptions option
     public async Task<SendMessageResponse> SendMessage(SqsCall call, SendMessageRequest request)
     {
         var message = Prepare(request.MessageBody, request.DelaySeconds, request.MessageAttributes, request.MessageSystemAttributes);
-        Task commit;
+        CommitLog.Commit commit;
         lock (State.Lock)
         {
             var queue = ResolveQueueLocked(request.QueueUrl);
@@ -49,7 +49,7 @@ internal sealed class MessageHandler(EmulatorState state, EmulatorOptions option
         var successful = new List<SendMessageBatchResultEntry>();
         var failed = new List<BatchResultErrorEntry>();
         var writes = new List<Action<StoreTransaction>>();
-        Task? commit = null;
+        CommitLog.Commit? commit = null;
         lock (State.Lock)
         {
             var queue = ResolveQueueLocked(request.QueueUrl);
@@ -86,7 +86,7 @@ internal sealed class MessageHandler(EmulatorState state, EmulatorOptions option
         while (true)
         {
             List<MessageDto> received;
-            Task? commit = null;
+            CommitLog.Commit? commit = null;
             Task changed;
             long wakeAt;
             bool done;
@@ -115,7 +115,7 @@ internal sealed class MessageHandler(EmulatorState state, EmulatorOptions option
     public async Task<EmptyResponse> DeleteMessage(SqsCall call, DeleteMessageRequest request)
     {
         var handle = ReceiptHandle.Parse(request.ReceiptHandle);
-        Task? commit;
+        CommitLog.Commit? commit;
         lock (State.Lock)
         {
             var queue = ResolveQueueLocked(request.QueueUrl);
@@ -130,7 +130,7 @@ internal sealed class MessageHandler(EmulatorState state, EmulatorOptions option
         RequireEntries(request.Entries, e => e.Id);
         var successful = new List<BatchResultEntry>();
         var failed = new List<BatchResultErrorEntry>();
-        var commits = new List<Task>();
+        var commits = new List<CommitLog.Commit>();
         lock (State.Lock)
         {
             var queue = ResolveQueueLocked(request.QueueUrl);
@@ -148,14 +148,14 @@ internal sealed class MessageHandler(EmulatorState state, EmulatorOptions option
                 }
             }
         }
-        await Task.WhenAll(commits);
+        foreach (var commit in commits) await commit;
         return new BatchResponse(successful, failed);
     }
 
     public async Task<EmptyResponse> ChangeMessageVisibility(SqsCall call, ChangeMessageVisibilityRequest request)
     {
         var handle = ReceiptHandle.Parse(request.ReceiptHandle);
-        Task commit;
+        CommitLog.Commit commit;
         lock (State.Lock)
         {
             var queue = ResolveQueueLocked(request.QueueUrl);
@@ -170,7 +170,7 @@ internal sealed class MessageHandler(EmulatorState state, EmulatorOptions option
         RequireEntries(request.Entries, e => e.Id);
         var successful = new List<BatchResultEntry>();
         var failed = new List<BatchResultErrorEntry>();
-        var commits = new List<Task>();
+        var commits = new List<CommitLog.Commit>();
         lock (State.Lock)
         {
             var queue = ResolveQueueLocked(request.QueueUrl);
@@ -187,7 +187,7 @@ internal sealed class MessageHandler(EmulatorState state, EmulatorOptions option
                 }
             }
         }
-        await Task.WhenAll(commits);
+        foreach (var commit in commits) await commit;
         return new BatchResponse(successful, failed);
     }
 
@@ -195,7 +195,7 @@ internal sealed class MessageHandler(EmulatorState state, EmulatorOptions option
     public async Task<int> RemoveExpiredAsync()
     {
         var removed = new List<long>();
-        Task? commit = null;
+        CommitLog.Commit? commit = null;
         lock (State.Lock)
         {
             var now = Now;
@@ -336,7 +336,7 @@ internal sealed class MessageHandler(EmulatorState state, EmulatorOptions option
         return new MessageDto(content.MessageId, handle, content.BodyMd5, content.Body, system, attributesMd5, attributes);
     }
 
-    private Task? DeleteLocked(SqsQueue queue, ReceiptHandle handle, string? text)
+    private CommitLog.Commit? DeleteLocked(SqsQueue queue, ReceiptHandle handle, string? text)
     {
         if (handle.Queue != queue.Name) throw SqsErrors.ReceiptHandleIsInvalid(text);
         if (!queue.Messages.TryGetValue(handle.Sequence, out var message)) return null; // already gone: deleting is idempotent
@@ -347,7 +347,7 @@ internal sealed class MessageHandler(EmulatorState state, EmulatorOptions option
         return State.Log.Append(tx => tx.DeleteMessage(sequence));
     }
 
-    private Task ChangeVisibilityLocked(SqsQueue queue, ReceiptHandle handle, string? text, int? visibilityTimeout)
+    private CommitLog.Commit ChangeVisibilityLocked(SqsQueue queue, ReceiptHandle handle, string? text, int? visibilityTimeout)
     {
         if (visibilityTimeout is null) throw SqsErrors.MissingParameter("VisibilityTimeout");
         if (visibilityTimeout is < 0 or > MaxVisibilityTimeout)

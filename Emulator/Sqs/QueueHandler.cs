@@ -23,7 +23,7 @@ internal sealed class QueueHandler(EmulatorState state, EmulatorOptions options,
         }
         var attributes = request.Attributes ?? [];
         var tags = request.Tags ?? [];
-        Task commit;
+        CommitLog.Commit commit;
         lock (State.Lock)
         {
             QueueAttributes.Validate(attributes, State.Queues.ContainsKey);
@@ -78,7 +78,7 @@ internal sealed class QueueHandler(EmulatorState state, EmulatorOptions options,
 
     public async Task<EmptyResponse> DeleteQueue(SqsCall call, QueueUrlRequest request)
     {
-        Task commit;
+        CommitLog.Commit commit;
         lock (State.Lock)
         {
             var queue = ResolveQueueLocked(request.QueueUrl);
@@ -92,7 +92,7 @@ internal sealed class QueueHandler(EmulatorState state, EmulatorOptions options,
 
     public async Task<EmptyResponse> PurgeQueue(SqsCall call, QueueUrlRequest request)
     {
-        Task commit;
+        CommitLog.Commit commit;
         lock (State.Lock)
         {
             var queue = ResolveQueueLocked(request.QueueUrl);
@@ -123,7 +123,7 @@ internal sealed class QueueHandler(EmulatorState state, EmulatorOptions options,
     public async Task<EmptyResponse> SetQueueAttributes(SqsCall call, SetQueueAttributesRequest request)
     {
         var changes = request.Attributes ?? [];
-        Task commit;
+        CommitLog.Commit commit;
         lock (State.Lock)
         {
             var queue = ResolveQueueLocked(request.QueueUrl);
@@ -188,7 +188,7 @@ internal sealed class QueueHandler(EmulatorState state, EmulatorOptions options,
 
     private async Task UpdateTags(string? queueUrl, Action<Dictionary<string, string>> change)
     {
-        Task commit;
+        CommitLog.Commit commit;
         lock (State.Lock)
         {
             var queue = ResolveQueueLocked(queueUrl);

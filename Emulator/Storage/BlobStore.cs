@@ -1,67 +1,115 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using System.Security.Cryptography;
 
 namespace FaceRecognition.Emulator.Storage;
 
 /// <summary>
-/// Object and part bodies as files. A body is written to <c>tmp/</c> and renamed into <c>blobs/</c> only when it
-/// is complete and verified, so no reader ever sees half of one. File names are random ids, never object keys:
-/// a key is data and cannot reach the file system.
+/// Object and part bodies. Small ones (up to <see cref="InlineLimit"/> bytes) are rows of the metadata database,
+/// written in the same transaction as the record that refers to them: no file-system work, and atomic with it. Larger
+/// ones are files, written in place under a random name and referred to only once complete, so no reader ever sees
+/// half of one; one interrupted by a crash is unreferenced and removed at the next start. Ids are generated here,
+/// never derived from object keys: a key is data and cannot reach the file system.
 /// </summary>
 internal sealed class BlobStore
 {
-    private readonly string _blobRoot;
-    private readonly string _tempRoot;
+    private const char InlinePrefix = 'm';
+
+    private readonly string _root;
     private readonly bool _syncWrites;
+    private readonly MetadataStore _metadata;
+    // Inline bodies between their publication and their commit, so a read in that window finds them.
+    private readonly ConcurrentDictionary<long, byte[]> _uncommitted = new();
+    private long _nextInlineId;
 
-    public BlobStore(string dataDirectory, bool syncWrites)
+    public BlobStore(string dataDirectory, bool syncWrites, int inlineLimit, MetadataStore metadata)
     {
-        _blobRoot = Path.Combine(dataDirectory, "blobs");
-        _tempRoot = Path.Combine(dataDirectory, "tmp");
+        _root = Path.Combine(dataDirectory, "blobs");
         _syncWrites = syncWrites;
-        Directory.CreateDirectory(_blobRoot);
-        // Whatever is in tmp/ was never acknowledged: a crash interrupted its upload.
-        if (Directory.Exists(_tempRoot)) Directory.Delete(_tempRoot, recursive: true);
-        Directory.CreateDirectory(_tempRoot);
+        _metadata = metadata;
+        InlineLimit = inlineLimit;
+        for (var i = 0; i < 256; i++) Directory.CreateDirectory(Path.Combine(_root, i.ToString("x2", CultureInfo.InvariantCulture)));
+        _nextInlineId = metadata.MaxInlineBlobId();
+        // An older layout staged uploads in tmp/; nothing there was ever acknowledged.
+        var staging = Path.Combine(dataDirectory, "tmp");
+        if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
     }
 
-    public BlobWriter CreateWriter()
+    public int InlineLimit { get; }
+
+    /// <summary>A writer for a body of <paramref name="size"/> bytes (its declared length).</summary>
+    public BlobWriter CreateWriter(long size) =>
+        size <= InlineLimit ? new InlineBlobWriter(this, (int)size) : new FileBlobWriter(this, NewFileId());
+
+    /// <summary>Opens a body for reading. Throws <see cref="FileNotFoundException"/> when it is gone (replaced or deleted
+    /// since the record was read): the caller looks the record up again.</summary>
+    public Stream OpenRead(string id)
     {
-        var id = NewId();
-        var path = Path.Combine(_tempRoot, id);
-        var stream = new FileStream(path, new FileStreamOptions
+        if (IsInline(id, out var inlineId))
         {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            Share = FileShare.None,
-            BufferSize = 256 * 1024,
+            var bytes = _uncommitted.TryGetValue(inlineId, out var pending) ? pending : _metadata.ReadInlineBlob(inlineId);
+            return bytes is null ? throw new FileNotFoundException($"Body {id} is gone.") : new MemoryStream(bytes, 0, bytes.Length, writable: false, publiclyVisible: true);
+        }
+        return new FileStream(PathOf(id), new FileStreamOptions
+        {
+            Mode = FileMode.Open,
+            Access = FileAccess.Read,
+            // Delete is shared so an overwrite or delete can unlink the file while a GET still streams it.
+            Share = FileShare.Read | FileShare.Delete,
+            BufferSize = 0,
+            Options = FileOptions.SequentialScan,
         });
-        return new BlobWriter(this, id, path, stream);
     }
 
-    /// <summary>Moves a finished body into place and returns its blob id.</summary>
-    internal string Publish(BlobWriter writer)
+    /// <summary>Retires a body that a committed change no longer refers to: an inline body leaves in that change's own
+    /// transaction (<see cref="BlobRetirement.Write"/>), a file only after it committed (<see cref="BlobRetirement.AfterCommit"/>).</summary>
+    public BlobRetirement Retire(string id) =>
+        IsInline(id, out var inlineId) ? new BlobRetirement(tx => tx.DeleteInlineBlob(inlineId), null) : new BlobRetirement(null, () => DeleteFile(id));
+
+    /// <summary>Throws away a published body whose record was never committed (the change failed under the lock).</summary>
+    public void Discard(string id)
     {
-        writer.Stream.Flush(flushToDisk: _syncWrites);
-        writer.Stream.Dispose();
-        var target = PathOf(writer.Id);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        File.Move(writer.TempPath, target);
-        return writer.Id;
+        if (IsInline(id, out var inlineId)) _uncommitted.TryRemove(inlineId, out _);
+        else DeleteFile(id);
     }
 
-    public FileStream OpenRead(string id) => new(PathOf(id), new FileStreamOptions
+    /// <summary>Deletes bodies no record refers to: files of uploads a crash interrupted, or whose deletion it cut short.</summary>
+    public int RemoveOrphans(IReadOnlySet<string> referenced)
     {
-        Mode = FileMode.Open,
-        Access = FileAccess.Read,
-        // Delete is shared so an overwrite or delete can unlink the file while a GET still streams it.
-        Share = FileShare.Read | FileShare.Delete,
-        BufferSize = 0,
-        Options = FileOptions.SequentialScan,
+        var removed = 0;
+        foreach (var file in Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories))
+        {
+            if (!referenced.Contains(Path.GetFileName(file)))
+            {
+                File.Delete(file);
+                removed++;
+            }
+        }
+        var orphanRows = _metadata.InlineBlobIds().Where(id => !referenced.Contains(InlinePrefix + id.ToString(CultureInfo.InvariantCulture))).ToList();
+        _metadata.DeleteInlineBlobs(orphanRows);
+        return removed + orphanRows.Count;
+    }
+
+    internal string PublishInline(byte[] data, out Action<StoreTransaction> write, out Action committed)
+    {
+        var inlineId = Interlocked.Increment(ref _nextInlineId);
+        _uncommitted[inlineId] = data;
+        write = tx => tx.PutInlineBlob(inlineId, data);
+        committed = () => _uncommitted.TryRemove(inlineId, out _);
+        return InlinePrefix + inlineId.ToString(CultureInfo.InvariantCulture);
+    }
+
+    internal FileStream CreateFile(string id) => new(PathOf(id), new FileStreamOptions
+    {
+        Mode = FileMode.CreateNew,
+        Access = FileAccess.Write,
+        Share = FileShare.None,
+        BufferSize = 256 * 1024,
     });
 
-    public long Length(string id) => new FileInfo(PathOf(id)).Length;
+    internal void Flush(FileStream stream) => stream.Flush(flushToDisk: _syncWrites);
 
-    public void Delete(string id)
+    private void DeleteFile(string id)
     {
         try
         {
@@ -73,60 +121,76 @@ internal sealed class BlobStore
         }
     }
 
-    /// <summary>Deletes every blob the metadata does not reference: bodies of uploads that crashed between the
-    /// rename and the metadata commit, or old bodies whose delete was interrupted.</summary>
-    public int RemoveOrphans(IReadOnlySet<string> referenced)
+    private static bool IsInline(string id, out long inlineId)
     {
-        var removed = 0;
-        foreach (var file in Directory.EnumerateFiles(_blobRoot, "*", SearchOption.AllDirectories))
-        {
-            if (!referenced.Contains(Path.GetFileName(file)))
-            {
-                File.Delete(file);
-                removed++;
-            }
-        }
-        return removed;
+        inlineId = 0;
+        return id.Length > 1 && id[0] == InlinePrefix && long.TryParse(id.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out inlineId);
     }
 
     private string PathOf(string id)
     {
         if (id.Length != 32 || !id.All(char.IsAsciiHexDigitLower)) throw new ArgumentException($"'{id}' is not a blob id.", nameof(id));
-        return Path.Combine(_blobRoot, id[..2], id);
+        return Path.Combine(_root, id[..2], id);
     }
 
-    private static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+    private static string NewFileId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 }
 
-/// <summary>A body being written. Dispose without <see cref="BlobStore.Publish"/> discards it.</summary>
-internal sealed class BlobWriter(BlobStore store, string id, string tempPath, FileStream stream) : IDisposable
+/// <summary>What retiring a body takes: a write for the committing transaction, or work once it committed.</summary>
+internal sealed record BlobRetirement(Action<StoreTransaction>? Write, Action? AfterCommit);
+
+/// <summary>A body being written. Dispose without <see cref="Publish"/> discards it.</summary>
+internal abstract class BlobWriter : IDisposable
 {
-    private bool _published;
+    public abstract void Write(ReadOnlySpan<byte> data);
 
-    public string Id { get; } = id;
-    public string TempPath { get; } = tempPath;
-    public FileStream Stream { get; } = stream;
+    /// <summary>Makes the body available under the returned id. Its <see cref="PersistWrite"/> (for inline bodies) must
+    /// join the transaction that commits the record referring to it; call <see cref="OnCommitted"/> after that.</summary>
+    public abstract string Publish();
 
-    public void Write(ReadOnlySpan<byte> data) => Stream.Write(data);
+    public Action<StoreTransaction>? PersistWrite { get; protected set; }
 
-    public string Publish()
+    public Action? OnCommitted { get; protected set; }
+
+    public abstract void Dispose();
+}
+
+internal sealed class InlineBlobWriter(BlobStore store, int capacity) : BlobWriter
+{
+    private readonly MemoryStream _buffer = new(capacity);
+
+    public override void Write(ReadOnlySpan<byte> data) => _buffer.Write(data);
+
+    public override string Publish()
     {
-        var published = store.Publish(this);
-        _published = true;
-        return published;
+        var id = store.PublishInline(_buffer.ToArray(), out var write, out var committed);
+        PersistWrite = write;
+        OnCommitted = committed;
+        return id;
     }
 
-    public void Dispose()
+    public override void Dispose() => _buffer.Dispose();
+}
+
+internal sealed class FileBlobWriter(BlobStore store, string id) : BlobWriter
+{
+    private readonly FileStream _stream = store.CreateFile(id);
+    private bool _published;
+
+    public override void Write(ReadOnlySpan<byte> data) => _stream.Write(data);
+
+    public override string Publish()
+    {
+        store.Flush(_stream);
+        _stream.Dispose();
+        _published = true;
+        return id;
+    }
+
+    public override void Dispose()
     {
         if (_published) return;
-        Stream.Dispose();
-        try
-        {
-            File.Delete(TempPath);
-        }
-        catch (IOException)
-        {
-            // tmp/ is emptied at the next start.
-        }
+        _stream.Dispose();
+        store.Discard(id);
     }
 }

@@ -1,91 +1,145 @@
-using System.Threading.Channels;
+using System.Runtime.CompilerServices;
 
 namespace FaceRecognition.Emulator.Storage;
 
 /// <summary>
-/// Group commit: writes queue up here while requests mutate the in-memory state, and one thread commits everything
-/// waiting in a single SQLite transaction. A request is answered only after its write's transaction committed,
-/// so whatever was acknowledged is on disk, while thousands of requests a second cost a few hundred commits.
+/// Group commit without a writer thread. Requests queue their writes here while they change the in-memory state;
+/// the first request that awaits its write while no commit is running becomes the leader and commits everything queued
+/// in one SQLite transaction, on its own thread; requests that arrive meanwhile wait for the leader and ride in its next
+/// transaction. A lone request pays one commit and no thread hop; a crowd shares a commit between them. A request is
+/// answered only after its write committed, so whatever was acknowledged is on disk.
 /// </summary>
-internal sealed class CommitLog : IAsyncDisposable
+internal sealed class CommitLog : IDisposable
 {
-    private const int MaxBatch = 2048;
+    /// <summary>Rounds a request commits for others before it hands leadership to the thread pool and goes on.</summary>
+    private const int MaxLeaderRounds = 3;
 
     private readonly MetadataStore _store;
-    private readonly ILogger _logger;
-    private readonly Channel<PendingWrite> _channel = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _writer;
+    private readonly Microsoft.Extensions.Logging.ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly Timer _safetyNet;
+    private List<PendingWrite> _pending = [];
+    private bool _leaderActive;
+    private bool _disposed;
 
-    public CommitLog(MetadataStore store, ILogger logger)
+    public CommitLog(MetadataStore store, Microsoft.Extensions.Logging.ILogger logger)
     {
         _store = store;
         _logger = logger;
-        _writer = Task.Factory.StartNew(WriteLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        // A write whose request never awaited it (a failure between the change and the await) is still committed.
+        _safetyNet = new Timer(_ => Lead(), null, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(200));
     }
 
-    /// <summary>Queues a write; the task completes once it is committed. Call it while holding the state lock, so that
-    /// writes reach the disk in the order their changes were made in memory.</summary>
-    public Task Append(Action<StoreTransaction> write)
+    /// <summary>Counts commits, for the background checkpointer.</summary>
+    public long CommittedTransactions { get; private set; }
+
+    /// <summary>Queues a write. Call it while holding the state lock, so that writes reach the disk in the order their
+    /// changes were made in memory; await the result (outside the lock) to have it committed.</summary>
+    public Commit Append(Action<StoreTransaction> write)
     {
         var pending = new PendingWrite(write);
-        if (!_channel.Writer.TryWrite(pending))
+        lock (_gate)
         {
-            pending.Completion.TrySetException(new ObjectDisposedException(nameof(CommitLog), "The emulator is shutting down."));
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _pending.Add(pending);
         }
-        return pending.Completion.Task;
+        return new Commit(this, pending);
     }
 
-    private async Task WriteLoopAsync()
+    private Task WhenCommitted(PendingWrite write)
     {
-        var batch = new List<PendingWrite>(MaxBatch);
-        var reader = _channel.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        if (!write.Completion.Task.IsCompleted) Lead();
+        return write.Completion.Task;
+    }
+
+    private void Lead()
+    {
+        lock (_gate)
         {
-            batch.Clear();
-            while (batch.Count < MaxBatch && reader.TryRead(out var pending)) batch.Add(pending);
-            try
+            if (_leaderActive || _pending.Count == 0) return;
+            _leaderActive = true;
+        }
+        for (var round = 0; ; round++)
+        {
+            List<PendingWrite> batch;
+            lock (_gate)
             {
-                Commit(batch);
-                foreach (var pending in batch) pending.Completion.TrySetResult();
-            }
-            catch (Exception batchFailure)
-            {
-                _logger.LogWarning(batchFailure, "A group commit of {Count} writes failed; committing them one by one", batch.Count);
-                // One bad write must not fail its neighbours: retry each alone.
-                foreach (var pending in batch)
+                if (_pending.Count == 0 || round == MaxLeaderRounds)
                 {
-                    try
-                    {
-                        Commit([pending]);
-                        pending.Completion.TrySetResult();
-                    }
-                    catch (Exception failure)
-                    {
-                        _logger.LogError(failure, "A write could not be committed");
-                        pending.Completion.TrySetException(failure);
-                    }
+                    _leaderActive = false;
+                    if (_pending.Count > 0) ThreadPool.UnsafeQueueUserWorkItem(static log => log.Lead(), this, preferLocal: false);
+                    return;
+                }
+                batch = _pending;
+                _pending = new List<PendingWrite>(Math.Max(4, batch.Count));
+            }
+            CommitBatch(batch);
+        }
+    }
+
+    private void CommitBatch(List<PendingWrite> batch)
+    {
+        try
+        {
+            Write(batch);
+            foreach (var pending in batch) pending.Completion.TrySetResult();
+        }
+        catch (Exception batchFailure)
+        {
+            _logger.LogWarning(batchFailure, "A group commit of {Count} writes failed; committing them one by one", batch.Count);
+            // One bad write must not fail its neighbours: retry each alone.
+            foreach (var pending in batch)
+            {
+                try
+                {
+                    Write([pending]);
+                    pending.Completion.TrySetResult();
+                }
+                catch (Exception failure)
+                {
+                    _logger.LogError(failure, "A write could not be committed");
+                    pending.Completion.TrySetException(failure);
                 }
             }
         }
     }
 
-    private void Commit(List<PendingWrite> batch)
+    private void Write(List<PendingWrite> batch)
     {
         using var transaction = _store.Connection.BeginTransaction();
         _store.Transaction.Begin(transaction);
         foreach (var pending in batch) pending.Write(_store.Transaction);
         transaction.Commit();
+        CommittedTransactions++;
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Commits what is queued and refuses further writes.</summary>
+    public void Dispose()
     {
-        _channel.Writer.TryComplete();
-        await _writer.ConfigureAwait(false);
+        _safetyNet.Dispose();
+        lock (_gate) _disposed = true;
+        while (true)
+        {
+            Lead();
+            lock (_gate)
+            {
+                if (_pending.Count == 0 && !_leaderActive) return;
+            }
+            Thread.Sleep(1);
+        }
     }
 
-    private sealed class PendingWrite(Action<StoreTransaction> write)
+    internal sealed class PendingWrite(Action<StoreTransaction> write)
     {
         public Action<StoreTransaction> Write { get; } = write;
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>A queued write; <c>await</c> it to have it committed (the awaiting request may commit it itself).</summary>
+    internal sealed class Commit(CommitLog log, PendingWrite write)
+    {
+        public Task AsTask() => log.WhenCommitted(write);
+
+        public TaskAwaiter GetAwaiter() => AsTask().GetAwaiter();
     }
 }

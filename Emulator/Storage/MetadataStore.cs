@@ -19,10 +19,13 @@ internal sealed class MetadataStore : IDisposable
         CREATE TABLE IF NOT EXISTS queues (name TEXT PRIMARY KEY, data TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS messages (seq INTEGER PRIMARY KEY, queue TEXT NOT NULL, content BLOB NOT NULL,
             visible_at INTEGER NOT NULL, receive_count INTEGER NOT NULL, first_receive INTEGER NOT NULL, receipt TEXT);
-        CREATE INDEX IF NOT EXISTS messages_by_queue ON messages (queue);
+        DROP INDEX IF EXISTS messages_by_queue;
+        CREATE TABLE IF NOT EXISTS inline_blobs (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
         """;
 
     private readonly SqliteConnection _connection;
+    private readonly SqliteConnection _checkpointConnection;
+    private readonly System.Collections.Concurrent.ConcurrentBag<SqliteCommand> _blobReaders = [];
 
     public MetadataStore(string dataDirectory, bool syncWrites)
     {
@@ -31,10 +34,13 @@ internal sealed class MetadataStore : IDisposable
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         _connection.Open();
         // WAL: a commit is one append to the log. synchronous=NORMAL keeps every committed transaction across a crash
-        // or kill of this process (the OS has the bytes); FULL also fsyncs, for power loss.
-        Execute($"PRAGMA journal_mode=WAL; PRAGMA synchronous={(syncWrites ? "FULL" : "NORMAL")}; PRAGMA busy_timeout=5000;");
+        // or kill of this process (the OS has the bytes); FULL also fsyncs, for power loss. Checkpoints (which fsync)
+        // run on their own connection in the background, never inside a request's commit.
+        Execute($"PRAGMA journal_mode=WAL; PRAGMA synchronous={(syncWrites ? "FULL" : "NORMAL")}; PRAGMA busy_timeout=5000; PRAGMA wal_autocheckpoint=0;");
         Execute(Schema);
         Transaction = new StoreTransaction(_connection);
+        _checkpointConnection = new SqliteConnection(_connection.ConnectionString);
+        _checkpointConnection.Open();
     }
 
     internal StoreTransaction Transaction { get; }
@@ -78,9 +84,68 @@ internal sealed class MetadataStore : IDisposable
         command.ExecuteNonQuery();
     }
 
+    public long MaxInlineBlobId() => ReadAll("SELECT IFNULL(MAX(id), 0) FROM inline_blobs", r => r.GetInt64(0))[0];
+
+    public List<long> InlineBlobIds() => ReadAll("SELECT id FROM inline_blobs", r => r.GetInt64(0));
+
+    public void DeleteInlineBlobs(List<long> ids)
+    {
+        if (ids.Count == 0) return;
+        using var transaction = _connection.BeginTransaction();
+        using var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "DELETE FROM inline_blobs WHERE id = $id";
+        var parameter = command.Parameters.Add(new SqliteParameter("$id", 0L));
+        foreach (var id in ids)
+        {
+            parameter.Value = id;
+            command.ExecuteNonQuery();
+        }
+        transaction.Commit();
+    }
+
+    /// <summary>Reads an inline body through a pool of read connections (WAL lets them read while the writer commits).
+    /// Null when no such row is committed.</summary>
+    public byte[]? ReadInlineBlob(long id)
+    {
+        if (!_blobReaders.TryTake(out var command))
+        {
+            var connection = new SqliteConnection(_connection.ConnectionString);
+            connection.Open();
+            command = connection.CreateCommand();
+            command.CommandText = "SELECT data FROM inline_blobs WHERE id = $id";
+            command.Parameters.Add(new SqliteParameter("$id", 0L));
+        }
+        try
+        {
+            command.Parameters[0].Value = id;
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? (byte[])reader.GetValue(0) : null;
+        }
+        finally
+        {
+            _blobReaders.Add(command);
+        }
+    }
+
+    /// <summary>Copies committed pages from the WAL into the database. PASSIVE never blocks the writer; TRUNCATE (at
+    /// shutdown) also empties the WAL file.</summary>
+    public void Checkpoint(bool truncate)
+    {
+        using var command = _checkpointConnection.CreateCommand();
+        command.CommandText = truncate ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(PASSIVE)";
+        command.ExecuteNonQuery();
+    }
+
     public void Dispose()
     {
+        while (_blobReaders.TryTake(out var reader))
+        {
+            reader.Connection?.Dispose();
+            reader.Dispose();
+        }
         Transaction.Dispose();
+        _checkpointConnection.Dispose();
         _connection.Dispose();
     }
 

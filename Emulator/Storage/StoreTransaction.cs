@@ -22,6 +22,8 @@ internal sealed class StoreTransaction : IDisposable
     private readonly SqliteCommand _updateMessage;
     private readonly SqliteCommand _deleteMessage;
     private readonly SqliteCommand _moveMessage;
+    private readonly SqliteCommand _putInlineBlob;
+    private readonly SqliteCommand _deleteInlineBlob;
     private readonly List<SqliteCommand> _all = [];
 
     public StoreTransaction(SqliteConnection connection)
@@ -53,6 +55,8 @@ internal sealed class StoreTransaction : IDisposable
             "UPDATE messages SET visible_at = $visible, receive_count = $count, first_receive = $first, receipt = $receipt WHERE seq = $seq",
             "$seq", "$visible", "$count", "$first", "$receipt");
         _deleteMessage = Prepare("DELETE FROM messages WHERE seq = $seq", "$seq");
+        _putInlineBlob = Prepare("INSERT INTO inline_blobs (id, data) VALUES ($id, $data)", "$id", "$data");
+        _deleteInlineBlob = Prepare("DELETE FROM inline_blobs WHERE id = $id", "$id");
         _moveMessage = Prepare(
             "UPDATE messages SET queue = $queue, visible_at = $visible, receive_count = $count, first_receive = $first, receipt = $receipt WHERE seq = $seq",
             "$seq", "$queue", "$visible", "$count", "$first", "$receipt");
@@ -104,6 +108,10 @@ internal sealed class StoreTransaction : IDisposable
         Run(_updateMessage, sequence, state.VisibleAt, state.ReceiveCount, state.FirstReceiveTimestamp, state.ReceiptNonce);
 
     public void DeleteMessage(long sequence) => Run(_deleteMessage, sequence);
+
+    public void PutInlineBlob(long id, byte[] data) => Run(_putInlineBlob, id, data);
+
+    public void DeleteInlineBlob(long id) => Run(_deleteInlineBlob, id);
 
     /// <summary>Moves a message to another queue (dead-letter redrive), keeping its row and its id.</summary>
     public void MoveMessage(long sequence, string queue, MessageState state) =>

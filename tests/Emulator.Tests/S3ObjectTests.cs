@@ -69,6 +69,22 @@ public sealed class S3ObjectTests(EmulatorFixture emulator) : IClassFixture<Emul
         await emulator.S3.DeleteObjectAsync(bucket, "k", _ct);
     }
 
+    [Theory]
+    [InlineData(128 * 1024)]
+    [InlineData(128 * 1024 + 1)]
+    public async Task BodiesOnEitherSideOfTheInlineLimitRoundTrip(int size)
+    {
+        var bucket = await NewBucket();
+        var body = RandomNumberGenerator.GetBytes(size);
+        await emulator.S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "edge", InputStream = new MemoryStream(body) }, _ct);
+        using (var get = await emulator.S3.GetObjectAsync(bucket, "edge", _ct))
+        {
+            Assert.Equal(body, await ReadAll(get.ResponseStream));
+        }
+        using var range = await emulator.S3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "edge", ByteRange = new ByteRange(size - 10, size - 1) }, _ct);
+        Assert.Equal(body[^10..], await ReadAll(range.ResponseStream));
+    }
+
     [Fact]
     public async Task EmptyObjectsRoundTrip()
     {
