@@ -44,12 +44,38 @@ internal static class SigV4
 
     public static string HexSha256(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(SHA256.HashData(data));
 
-    public static string HexSha256(string text) => HexSha256(Encoding.UTF8.GetBytes(text));
+    /// <summary>Hex SHA-256 of a string's UTF-8, without allocating the bytes (strings to sign are built per request).</summary>
+    public static string HexSha256(string text)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(text, rented);
+            SHA256.HashData(rented.AsSpan(0, length), hash);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+        return Convert.ToHexStringLower(hash);
+    }
 
     public static byte[] Hmac(ReadOnlySpan<byte> key, string data)
     {
-        var bytes = Encoding.UTF8.GetBytes(data);
-        return HMACSHA256.HashData(key, bytes);
+        var mac = new byte[32];
+        var maxBytes = Encoding.UTF8.GetMaxByteCount(data.Length);
+        var rented = ArrayPool<byte>.Shared.Rent(maxBytes);
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(data, rented);
+            HMACSHA256.HashData(key, rented.AsSpan(0, length), mac);
+            return mac;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     public static byte[] DeriveSigningKey(string secretKey, string date, string region, string service)

@@ -14,6 +14,10 @@ internal sealed class SigV4Authenticator(CredentialStore credentials, EmulatorOp
     private const string CredentialPrefix = "Credential=";
     private const string SignedHeadersPrefix = "SignedHeaders=";
     private const string SignaturePrefix = "Signature=";
+    private const int MaxCachedParses = 1024;
+
+    // Clients repeat the same credential scope and signed-header list on every request: parse each once.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> _signedHeaderLists = new(StringComparer.Ordinal);
 
     /// <summary>The service named in the credential scope (<c>s3</c>, <c>sqs</c>, …), read without verifying anything;
     /// it tells which protocol to answer in, including for authentication errors.</summary>
@@ -213,7 +217,16 @@ internal sealed class SigV4Authenticator(CredentialStore credentials, EmulatorOp
         }
     }
 
-    private static string[] ParseSignedHeaders(string signedHeaders)
+    private string[] ParseSignedHeaders(string signedHeaders)
+    {
+        if (_signedHeaderLists.TryGetValue(signedHeaders, out var cached)) return cached;
+        var names = Parse(signedHeaders);
+        if (_signedHeaderLists.Count >= MaxCachedParses) _signedHeaderLists.Clear();
+        _signedHeaderLists[signedHeaders] = names;
+        return names;
+    }
+
+    private static string[] Parse(string signedHeaders)
     {
         var names = signedHeaders.Split(';');
         if (names.Length == 0 || names.Any(n => n.Length == 0 || n != n.ToLowerInvariant()))

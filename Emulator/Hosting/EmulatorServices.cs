@@ -20,6 +20,9 @@ public static class EmulatorServices
             .ValidateOnStart();
         if (configure is not null) options.Configure(configure);
 
+        // ASP.NET Core logs two Information records per request; for a server answering thousands of calls a second
+        // that is most of its log and a measurable share of its time (bench/Emulator). Its warnings still show.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<EmulatorOptions>>().Value);

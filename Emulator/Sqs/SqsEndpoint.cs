@@ -66,6 +66,15 @@ internal sealed class SqsEndpoint(SqsApi api, SigV4Authenticator authenticator, 
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
     {
         if (request.ContentLength > limit) throw SqsErrors.RequestTooLarge(limit);
+        if (request.ContentLength is { } declared)
+        {
+            // The usual case: one exactly sized array, no intermediate buffer.
+            var result = await request.BodyReader.ReadAtLeastAsync((int)declared + 1, cancellationToken);
+            if (result.Buffer.Length != declared) throw SqsErrors.Serialization("The request body does not have its declared length.");
+            var body = System.Buffers.BuffersExtensions.ToArray(result.Buffer);
+            request.BodyReader.AdvanceTo(result.Buffer.End);
+            return body;
+        }
         using var buffer = new MemoryStream();
         var reader = request.BodyReader;
         while (true)

@@ -33,13 +33,14 @@ internal abstract class SqsHandlerBase(EmulatorState state, EmulatorOptions opti
     protected string QueueNameFromUrl(string? queueUrl)
     {
         if (string.IsNullOrEmpty(queueUrl)) throw SqsErrors.MissingParameter("QueueUrl");
-        var path = Uri.TryCreate(queueUrl, UriKind.Absolute, out var uri) ? uri.AbsolutePath : queueUrl;
-        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (segments.Length != 2 || segments[0] != Options.AccountId)
-        {
-            throw SqsErrors.QueueDoesNotExist(queueUrl);
-        }
-        return segments[1];
+        // <scheme>://<host>/<account>/<name>, or /<account>/<name>: only the last two segments count.
+        var url = queueUrl.AsSpan().TrimEnd('/');
+        var lastSlash = url.LastIndexOf('/');
+        if (lastSlash <= 0) throw SqsErrors.QueueDoesNotExist(queueUrl);
+        var account = url[..lastSlash];
+        account = account[(account.LastIndexOf('/') + 1)..];
+        if (!account.SequenceEqual(Options.AccountId)) throw SqsErrors.QueueDoesNotExist(queueUrl);
+        return url[(lastSlash + 1)..].ToString();
     }
 
     protected static void RequireEntries<T>(List<T>? entries, Func<T, string?> id)

@@ -46,7 +46,6 @@ internal sealed class Server : IAsyncDisposable
         {
             ArgumentList = { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", data, "--credentials", $"{AccessKey}:{SecretKey}" },
         };
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
         // BENCH_EMULATOR_X=v sets X=v for the emulator only (runtime knobs under study).
         foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
         {

@@ -29,7 +29,9 @@ public sealed class EmulatorProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<EmulatorProcess> StartAsync(string dataDirectory, int port = 0, string[]? extraArguments = null, CancellationToken cancellationToken = default)
+    /// <param name="withCredentials">False starts it without --credentials, so it generates and prints a pair.</param>
+    public static async Task<EmulatorProcess> StartAsync(string dataDirectory, int port = 0, string[]? extraArguments = null,
+        CancellationToken cancellationToken = default, bool withCredentials = true)
     {
         if (port == 0) port = FreePort();
         var executable = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "FaceRecognition.Emulator.exe" : "FaceRecognition.Emulator");
@@ -39,8 +41,9 @@ public sealed class EmulatorProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", dataDirectory,
-                     "--credentials", $"{EmulatorFixture.AccessKey}:{EmulatorFixture.SecretKey}" }.Concat(extraArguments ?? []))
+        string[] credentials = withCredentials ? ["--credentials", $"{EmulatorFixture.AccessKey}:{EmulatorFixture.SecretKey}"] : [];
+        foreach (var argument in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", dataDirectory }
+                     .Concat(credentials).Concat(extraArguments ?? []))
         {
             info.ArgumentList.Add(argument);
         }
