@@ -106,10 +106,18 @@ internal sealed class CommitLog : IDisposable
 
     private void Write(List<PendingWrite> batch)
     {
-        using var transaction = _store.Connection.BeginTransaction();
-        _store.Transaction.Begin(transaction);
-        foreach (var pending in batch) pending.Write(_store.Transaction);
-        transaction.Commit();
+        var transaction = _store.Transaction;
+        transaction.Begin();
+        try
+        {
+            foreach (var pending in batch) pending.Write(transaction);
+            transaction.Commit();
+        }
+        catch
+        {
+            transaction.Rollback();
+            throw;
+        }
         CommittedTransactions++;
     }
 
