@@ -96,4 +96,15 @@ internal static class SigV4
     public static bool SignaturesEqual(string expected, string actual) =>
         expected.Length == actual.Length &&
         CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(actual));
+
+    /// <summary>Whether <paramref name="claimedHex"/> is the signature of <paramref name="stringToSign"/> (constant time).
+    /// The computed signature is written to <paramref name="signature"/> (32 bytes) for chaining.</summary>
+    public static bool Verify(byte[] signingKey, ReadOnlySpan<byte> stringToSign, string claimedHex, Span<byte> signature)
+    {
+        HMACSHA256.HashData(signingKey, stringToSign, signature);
+        Span<byte> claimed = stackalloc byte[32];
+        return claimedHex.Length == 64 &&
+            Convert.FromHexString(claimedHex, claimed, out _, out var written) == OperationStatus.Done && written == 32 &&
+            CryptographicOperations.FixedTimeEquals(signature, claimed);
+    }
 }
