@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Security.Cryptography;
 using FaceRecognition.Emulator.Auth;
 using FaceRecognition.Emulator.Protocol;
@@ -22,6 +24,10 @@ internal static class ObjectBodyReader
     private const string StreamingSigned = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD";
     private const string StreamingSignedTrailer = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER";
     private const string StreamingUnsignedTrailer = "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
+
+    /// <summary>Bodies from this size on are hashed and written on the thread pool, not on the socket thread that
+    /// receives them (the emulator schedules request work inline on socket threads; see docs/architecture.md).</summary>
+    private const long OffloadThreshold = 1024 * 1024;
 
     public static async Task<ReceivedBody> ReceiveAsync(S3Request request, BlobStore blobs, long maxSize, ChecksumAlgorithm? defaultAlgorithm)
     {
@@ -48,12 +54,23 @@ internal static class ObjectBodyReader
         var expectedMd5 = ExpectedMd5(request);
 
         var blob = blobs.CreateWriter(size);
+        Pipe? offload = null;
+        Task? pump = null;
+        using var pumpCancellation = CancellationTokenSource.CreateLinkedTokenSource(request.Aborted);
         try
         {
+            var body = request.Request.BodyReader;
+            if (size >= OffloadThreshold)
+            {
+                offload = new Pipe(s_offloadOptions);
+                pump = PumpAsync(body, offload.Writer, pumpCancellation.Token);
+                body = offload.Reader;
+                await Task.Yield();
+            }
             using var sink = new UploadSink(blob, algorithm, verifySha256: !streaming && contentSha256 != SigV4.UnsignedPayload, size);
             if (streaming)
             {
-                var trailers = await AwsChunkedDecoder.DecodeAsync(request.Request.BodyReader, request.Auth,
+                var trailers = await AwsChunkedDecoder.DecodeAsync(body, request.Auth,
                     signed: contentSha256 != StreamingUnsignedTrailer, hasTrailer: contentSha256 != StreamingSigned,
                     size, sink, request.Aborted);
                 if (fromTrailer)
@@ -64,7 +81,7 @@ internal static class ObjectBodyReader
             }
             else
             {
-                await ReadRawAsync(request, sink);
+                await ReadRawAsync(body, sink, request.Aborted);
                 if (sink.Length != size) throw S3Errors.IncompleteBody();
                 if (sink.Sha256Hex is { } actual && !string.Equals(actual, contentSha256, StringComparison.OrdinalIgnoreCase))
                 {
@@ -76,11 +93,50 @@ internal static class ObjectBodyReader
             if (expectedMd5 is not null && !CryptographicOperations.FixedTimeEquals(md5, expectedMd5)) throw S3Errors.BadDigest("Content-MD5");
             var checksum = sink.Checksum;
             if (expectedChecksum is not null && checksum != expectedChecksum) throw S3Errors.BadDigest(Checksums.WireName(algorithm!.Value));
+            if (pump is not null) await pump;
             return new ReceivedBody(blob, sink.Length, md5, algorithm, checksum);
         }
-        catch
+        catch (Exception failure)
         {
+            if (offload is not null)
+            {
+                // Stop the pump before Kestrel drains the rest of the body: two readers must never read at once. A pump
+                // failure (a broken connection) has already reached the decoder as the failure being handled here.
+                await offload.Reader.CompleteAsync(failure);
+                await pumpCancellation.CancelAsync();
+                await pump!.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
             blob.Dispose();
+            throw;
+        }
+    }
+
+    private static readonly PipeOptions s_offloadOptions = new(
+        readerScheduler: PipeScheduler.ThreadPool,
+        writerScheduler: PipeScheduler.Inline,
+        pauseWriterThreshold: 4 * 1024 * 1024,
+        resumeWriterThreshold: 2 * 1024 * 1024,
+        useSynchronizationContext: false);
+
+    /// <summary>Copies the request body into <paramref name="target"/> as it arrives; the reader side consumes it on the
+    /// thread pool. Ends when the body ends or the consumer stops reading.</summary>
+    private static async Task PumpAsync(PipeReader source, PipeWriter target, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                var result = await source.ReadAsync(cancellationToken);
+                foreach (var segment in result.Buffer) target.Write(segment.Span);
+                source.AdvanceTo(result.Buffer.End);
+                var flushed = await target.FlushAsync(cancellationToken);
+                if (result.IsCompleted || flushed.IsCompleted) break;
+            }
+            await target.CompleteAsync();
+        }
+        catch (Exception failure)
+        {
+            await target.CompleteAsync(failure);
             throw;
         }
     }
@@ -136,12 +192,11 @@ internal static class ObjectBodyReader
         return sink.Buffer.ToArray();
     }
 
-    private static async Task ReadRawAsync(S3Request request, UploadSink sink)
+    private static async Task ReadRawAsync(PipeReader reader, UploadSink sink, CancellationToken cancellationToken)
     {
-        var reader = request.Request.BodyReader;
         while (true)
         {
-            var result = await reader.ReadAsync(request.Aborted);
+            var result = await reader.ReadAsync(cancellationToken);
             foreach (var segment in result.Buffer) sink.Write(segment.Span);
             reader.AdvanceTo(result.Buffer.End);
             if (result.IsCompleted) return;

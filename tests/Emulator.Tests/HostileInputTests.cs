@@ -139,6 +139,48 @@ public sealed class HostileInputTests(EmulatorFixture emulator) : IClassFixture<
     }
 
     [Fact]
+    public async Task ALargeBodyWithAWrongChecksumIsRefusedAndTheServerKeepsServing()
+    {
+        // Above 1 MiB the body is hashed off the socket thread: its failures must end the request just as cleanly.
+        var bucket = await NewBucket();
+        var body = new byte[3 * 1024 * 1024];
+        Random.Shared.NextBytes(body);
+        var error = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => emulator.S3.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = bucket, Key = "large-bad", InputStream = new MemoryStream(body), ChecksumSHA256 = Convert.ToBase64String(SHA256.HashData("other"u8)),
+        }, _ct));
+        Assert.Equal("BadDigest", error.ErrorCode);
+        await Assert.ThrowsAsync<NoSuchKeyException>(() => emulator.S3.GetObjectAsync(bucket, "large-bad", _ct));
+        await emulator.S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "large-good", InputStream = new MemoryStream(body) }, _ct);
+        using var get = await emulator.S3.GetObjectAsync(bucket, "large-good", _ct);
+        Assert.Equal(body, await S3ObjectTests.ReadAll(get.ResponseStream));
+    }
+
+    [Fact]
+    public async Task ALargeUploadCutOffMidwayStoresNothing()
+    {
+        var bucket = await NewBucket();
+        var declared = 5 * 1024 * 1024;
+        var request = _signer.Sign(HttpMethod.Put, new Uri($"{emulator.ServiceUrl}/{bucket}/cut"), "s3", "UNSIGNED-PAYLOAD", null,
+            new Dictionary<string, string> { ["content-length"] = declared.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var head = new StringBuilder($"PUT /{bucket}/cut HTTP/1.1\r\nHost: 127.0.0.1:{emulator.Host.ServiceUrl.Port}\r\n");
+        foreach (var header in request.Headers) head.Append($"{header.Key}: {string.Join(",", header.Value)}\r\n");
+        foreach (var header in request.Content?.Headers ?? Enumerable.Empty<KeyValuePair<string, IEnumerable<string>>>()) head.Append($"{header.Key}: {string.Join(",", header.Value)}\r\n");
+        head.Append("\r\n");
+        using (var client = new TcpClient())
+        {
+            await client.ConnectAsync(IPAddress.Loopback, emulator.Host.ServiceUrl.Port, _ct);
+            var stream = client.GetStream();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()), _ct);
+            await stream.WriteAsync(new byte[2 * 1024 * 1024], _ct);
+            await stream.FlushAsync(_ct);
+        }
+        await Assert.ThrowsAsync<NoSuchKeyException>(() => emulator.S3.GetObjectAsync(bucket, "cut", _ct));
+        await emulator.S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "after", ContentBody = "still serving" }, _ct);
+        Assert.Equal("still serving", await ReadText(bucket, "after"));
+    }
+
+    [Fact]
     public async Task ChunksThatDisagreeWithTheDeclaredLengthAreRefused()
     {
         var bucket = await NewBucket();
