@@ -147,7 +147,10 @@ public sealed class HostileInputTests(EmulatorFixture emulator) : IClassFixture<
         Random.Shared.NextBytes(body);
         var error = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => emulator.S3.PutObjectAsync(new PutObjectRequest
         {
-            BucketName = bucket, Key = "large-bad", InputStream = new MemoryStream(body), ChecksumSHA256 = Convert.ToBase64String(SHA256.HashData("other"u8)),
+            BucketName = bucket,
+            Key = "large-bad",
+            InputStream = new MemoryStream(body),
+            ChecksumSHA256 = Convert.ToBase64String(SHA256.HashData("other"u8)),
         }, _ct));
         Assert.Equal("BadDigest", error.ErrorCode);
         await Assert.ThrowsAsync<NoSuchKeyException>(() => emulator.S3.GetObjectAsync(bucket, "large-bad", _ct));
