@@ -87,6 +87,7 @@ string Render(Dictionary<(string, string), List<double>> measured, Server[] targ
     }
     text.AppendLine();
     text.AppendLine("Ratio: how many times better the FaceRecognition emulator is (above 1: better).");
+    text.Append(File.ReadAllText(Path.Combine(repository, "bench", "Emulator", "ReportNotes.md")));
     return text.ToString();
 }
 
