@@ -125,32 +125,9 @@ internal sealed class MessageHandler(EmulatorState state, EmulatorOptions option
         return new EmptyResponse();
     }
 
-    public async Task<BatchResponse> DeleteMessageBatch(SqsCall call, DeleteMessageBatchRequest request)
-    {
-        RequireEntries(request.Entries, e => e.Id);
-        var successful = new List<BatchResultEntry>();
-        var failed = new List<BatchResultErrorEntry>();
-        var commits = new List<CommitLog.Commit>();
-        lock (State.Lock)
-        {
-            var queue = ResolveQueueLocked(request.QueueUrl);
-            foreach (var entry in request.Entries!)
-            {
-                try
-                {
-                    var commit = DeleteLocked(queue, ReceiptHandle.Parse(entry.ReceiptHandle), entry.ReceiptHandle);
-                    if (commit is not null) commits.Add(commit);
-                    successful.Add(new BatchResultEntry(entry.Id!));
-                }
-                catch (AwsException error)
-                {
-                    failed.Add(Failure(entry.Id!, error));
-                }
-            }
-        }
-        foreach (var commit in commits) await commit;
-        return new BatchResponse(successful, failed);
-    }
+    public Task<BatchResponse> DeleteMessageBatch(SqsCall call, DeleteMessageBatchRequest request) =>
+        RunBatch(request.QueueUrl, request.Entries, e => e.Id,
+            (queue, entry) => DeleteLocked(queue, ReceiptHandle.Parse(entry.ReceiptHandle), entry.ReceiptHandle));
 
     public async Task<EmptyResponse> ChangeMessageVisibility(SqsCall call, ChangeMessageVisibilityRequest request)
     {
@@ -165,25 +142,32 @@ internal sealed class MessageHandler(EmulatorState state, EmulatorOptions option
         return new EmptyResponse();
     }
 
-    public async Task<BatchResponse> ChangeMessageVisibilityBatch(SqsCall call, ChangeMessageVisibilityBatchRequest request)
+    public Task<BatchResponse> ChangeMessageVisibilityBatch(SqsCall call, ChangeMessageVisibilityBatchRequest request) =>
+        RunBatch(request.QueueUrl, request.Entries, e => e.Id,
+            (queue, entry) => ChangeVisibilityLocked(queue, ReceiptHandle.Parse(entry.ReceiptHandle), entry.ReceiptHandle, entry.VisibilityTimeout));
+
+    /// <summary>Applies <paramref name="change"/> to each entry under the lock, reporting each entry's failure on its own,
+    /// then waits for the commits of those that succeeded.</summary>
+    private async Task<BatchResponse> RunBatch<TEntry>(string? queueUrl, List<TEntry>? entries, Func<TEntry, string?> id,
+        Func<SqsQueue, TEntry, CommitLog.Commit?> change)
     {
-        RequireEntries(request.Entries, e => e.Id);
+        RequireEntries(entries, id);
         var successful = new List<BatchResultEntry>();
         var failed = new List<BatchResultErrorEntry>();
         var commits = new List<CommitLog.Commit>();
         lock (State.Lock)
         {
-            var queue = ResolveQueueLocked(request.QueueUrl);
-            foreach (var entry in request.Entries!)
+            var queue = ResolveQueueLocked(queueUrl);
+            foreach (var entry in entries!)
             {
                 try
                 {
-                    commits.Add(ChangeVisibilityLocked(queue, ReceiptHandle.Parse(entry.ReceiptHandle), entry.ReceiptHandle, entry.VisibilityTimeout));
-                    successful.Add(new BatchResultEntry(entry.Id!));
+                    if (change(queue, entry) is { } commit) commits.Add(commit);
+                    successful.Add(new BatchResultEntry(id(entry)!));
                 }
                 catch (AwsException error)
                 {
-                    failed.Add(Failure(entry.Id!, error));
+                    failed.Add(Failure(id(entry)!, error));
                 }
             }
         }

@@ -12,12 +12,7 @@ public sealed class AuthenticationTests(EmulatorFixture emulator) : IClassFixtur
 {
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
-    private async Task<string> NewBucket()
-    {
-        var name = Names.Unique("auth");
-        await emulator.S3.PutBucketAsync(name, _ct);
-        return name;
-    }
+    private Task<string> NewBucket() => emulator.NewBucket("auth", _ct);
 
     [Fact]
     public async Task AWrongSecretKeyIsRefusedByS3AndStoresNothing()

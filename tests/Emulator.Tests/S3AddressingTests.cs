@@ -12,12 +12,7 @@ public sealed class S3AddressingTests(EmulatorFixture emulator) : IClassFixture<
 {
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
-    private async Task<string> NewBucket()
-    {
-        var name = Names.Unique("addressing");
-        await emulator.S3.PutBucketAsync(name, _ct);
-        return name;
-    }
+    private Task<string> NewBucket() => emulator.NewBucket("addressing", _ct);
 
     [Fact]
     public async Task PresignedPutAndGetWorkWithAPlainHttpClient()

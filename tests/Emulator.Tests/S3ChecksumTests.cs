@@ -13,12 +13,7 @@ public sealed class S3ChecksumTests(EmulatorFixture emulator) : IClassFixture<Em
 {
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
-    private async Task<string> NewBucket()
-    {
-        var name = Names.Unique("checksums");
-        await emulator.S3.PutBucketAsync(name, _ct);
-        return name;
-    }
+    private Task<string> NewBucket() => emulator.NewBucket("checksums", _ct);
 
     public static TheoryData<string> ClientVariants => ["default", "when-required", "no-chunk-encoding"];
 

@@ -11,12 +11,7 @@ public sealed class S3MultipartTests(EmulatorFixture emulator) : IClassFixture<E
     private const int MiB = 1024 * 1024;
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
-    private async Task<string> NewBucket()
-    {
-        var name = Names.Unique("multipart");
-        await emulator.S3.PutBucketAsync(name, _ct);
-        return name;
-    }
+    private Task<string> NewBucket() => emulator.NewBucket("multipart", _ct);
 
     [Fact]
     public async Task SixtyFourMegabytesThroughTransferUtilityRoundTripByteExact()

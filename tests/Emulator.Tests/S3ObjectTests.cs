@@ -11,12 +11,7 @@ public sealed class S3ObjectTests(EmulatorFixture emulator) : IClassFixture<Emul
 {
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
-    private async Task<string> NewBucket()
-    {
-        var name = Names.Unique("objects");
-        await emulator.S3.PutBucketAsync(name, _ct);
-        return name;
-    }
+    private Task<string> NewBucket() => emulator.NewBucket("objects", _ct);
 
     [Fact]
     public async Task PutThenGetReturnsTheSameBytesMetadataAndMd5ETag()

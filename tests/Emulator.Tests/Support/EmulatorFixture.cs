@@ -50,6 +50,14 @@ public sealed class EmulatorFixture : IAsyncLifetime
         await StartAsync(port);
     }
 
+    /// <summary>A new, empty bucket with a name unique in this run.</summary>
+    public async Task<string> NewBucket(string purpose, CancellationToken cancellationToken)
+    {
+        var name = Names.Unique(purpose);
+        await S3.PutBucketAsync(name, cancellationToken);
+        return name;
+    }
+
     public AmazonS3Client CreateS3(Action<AmazonS3Config>? configure = null, string accessKey = AccessKey, string secretKey = SecretKey)
     {
         var config = new AmazonS3Config { ServiceURL = ServiceUrl, ForcePathStyle = true, AuthenticationRegion = "us-east-1" };
