@@ -4,8 +4,9 @@ using Microsoft.Data.Sqlite;
 namespace FaceRecognition.Emulator.Storage;
 
 /// <summary>
-/// Everything but object bodies, in one SQLite database in WAL mode. Only the <see cref="CommitLog"/> writes, through
-/// <see cref="StoreTransaction"/>; reads happen once, at start, into the in-memory state.
+/// Everything the emulator keeps except large bodies (records, messages, small bodies), in one SQLite database in WAL
+/// mode. The <see cref="CommitLog"/> writes, through <see cref="StoreTransaction"/>; records are read once, at start, into
+/// the in-memory state; small bodies are read on demand through a pool of read connections.
 /// </summary>
 internal sealed class MetadataStore : IDisposable
 {
@@ -44,8 +45,6 @@ internal sealed class MetadataStore : IDisposable
     }
 
     internal StoreTransaction Transaction { get; }
-
-    internal SqliteConnection Connection => _connection;
 
     public Snapshot Load()
     {
