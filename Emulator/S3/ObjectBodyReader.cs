@@ -111,11 +111,13 @@ internal static class ObjectBodyReader
         }
     }
 
+    // 64 KiB segments: the hashes then see spans 16 times larger than Kestrel's 4 KiB blocks, 16 times fewer calls.
     private static readonly PipeOptions s_offloadOptions = new(
         readerScheduler: PipeScheduler.ThreadPool,
         writerScheduler: PipeScheduler.Inline,
         pauseWriterThreshold: 4 * 1024 * 1024,
         resumeWriterThreshold: 2 * 1024 * 1024,
+        minimumSegmentSize: 64 * 1024,
         useSynchronizationContext: false);
 
     /// <summary>Copies the request body into <paramref name="target"/> as it arrives; the reader side consumes it on the
