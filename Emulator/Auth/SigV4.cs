@@ -86,16 +86,15 @@ internal static class SigV4
         return Hmac(kService, "aws4_request");
     }
 
-    public static string Sign(byte[] signingKey, string stringToSign) =>
-        Convert.ToHexStringLower(Hmac(signingKey, stringToSign));
-
     public static string StringToSign(string timestamp, string scope, string canonicalRequest) =>
         $"{Algorithm}\n{timestamp}\n{scope}\n{HexSha256(canonicalRequest)}";
 
-    /// <summary>Compares two hex signatures in constant time.</summary>
-    public static bool SignaturesEqual(string expected, string actual) =>
-        expected.Length == actual.Length &&
-        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(actual));
+    /// <summary>Whether <paramref name="claimedHex"/> is the signature of <paramref name="stringToSign"/> (constant time).</summary>
+    public static bool Verify(byte[] signingKey, string stringToSign, string claimedHex)
+    {
+        Span<byte> signature = stackalloc byte[32];
+        return Verify(signingKey, Encoding.UTF8.GetBytes(stringToSign), claimedHex, signature);
+    }
 
     /// <summary>Whether <paramref name="claimedHex"/> is the signature of <paramref name="stringToSign"/> (constant time).
     /// The computed signature is written to <paramref name="signature"/> (32 bytes) for chaining.</summary>

@@ -153,7 +153,7 @@ internal sealed class SigV4Authenticator(CredentialStore credentials, EmulatorOp
         {
             var canonicalRequest = $"{request.Method}\n{path}\n{canonicalQuery}\n{canonicalHeaders}\n{signedHeaders}\n{payloadHash}";
             var stringToSign = SigV4.StringToSign(timestamp, scope, canonicalRequest);
-            if (SigV4.SignaturesEqual(SigV4.Sign(signingKey, stringToSign), signature)) return;
+            if (SigV4.Verify(signingKey, stringToSign, signature)) return;
             logger.LogDebug("Signature mismatch. Canonical request:\n{CanonicalRequest}", canonicalRequest);
         }
         throw new AuthFailure(AuthFailureKind.SignatureMismatch,

@@ -224,7 +224,7 @@ internal sealed class AwsChunkedDecoder
         {
             if (!_signed) throw Malformed("an unsigned body cannot carry a trailer signature");
             var stringToSign = $"AWS4-HMAC-SHA256-TRAILER\n{_auth!.Timestamp}\n{_auth.Scope}\n{_previousSignature}\n{SigV4.HexSha256(_canonicalTrailers.ToString())}";
-            if (!SigV4.SignaturesEqual(SigV4.Sign(_auth.SigningKey, stringToSign), value))
+            if (!SigV4.Verify(_auth.SigningKey, stringToSign, value))
             {
                 throw new AwsException(403, "SignatureDoesNotMatch", "The trailer signature of the aws-chunked body does not match.");
             }

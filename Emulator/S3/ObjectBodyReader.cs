@@ -146,31 +146,21 @@ internal static class ObjectBodyReader
     /// <summary>Reads a small XML document (delete lists, part lists, notification configurations), verifying its hash.</summary>
     public static async Task<byte[]> ReadDocumentAsync(S3Request request, int maxSize)
     {
-        if (request.Request.ContentLength > maxSize) throw S3Errors.InvalidRequest($"The request body is larger than {maxSize} bytes.");
-        using var buffer = new MemoryStream();
         var contentSha256 = request.Auth.Presigned ? SigV4.UnsignedPayload : request.Header("x-amz-content-sha256")!;
+        byte[] document;
         if (contentSha256.StartsWith("STREAMING-", StringComparison.Ordinal))
         {
-            var received = await ReceiveIntoMemoryAsync(request, maxSize);
-            buffer.Write(received);
+            document = await ReceiveIntoMemoryAsync(request, maxSize);
         }
         else
         {
-            var reader = request.Request.BodyReader;
-            while (true)
-            {
-                var result = await reader.ReadAsync(request.Aborted);
-                foreach (var segment in result.Buffer) buffer.Write(segment.Span);
-                reader.AdvanceTo(result.Buffer.End);
-                if (buffer.Length > maxSize) throw S3Errors.InvalidRequest($"The request body is larger than {maxSize} bytes.");
-                if (result.IsCompleted) break;
-            }
-            if (contentSha256 != SigV4.UnsignedPayload && !string.Equals(SigV4.HexSha256(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)), contentSha256, StringComparison.OrdinalIgnoreCase))
+            document = await RequestBody.ReadAllAsync(request.Request, maxSize,
+                () => S3Errors.InvalidRequest($"The request body is larger than {maxSize} bytes."), request.Aborted);
+            if (contentSha256 != SigV4.UnsignedPayload && !string.Equals(SigV4.HexSha256(document), contentSha256, StringComparison.OrdinalIgnoreCase))
             {
                 throw S3Errors.ContentSha256Mismatch();
             }
         }
-        var document = buffer.ToArray();
         if (ExpectedMd5(request) is { } md5 && !CryptographicOperations.FixedTimeEquals(MD5.HashData(document), md5)) throw S3Errors.BadDigest("Content-MD5");
         foreach (var algorithm in Checksums.All)
         {

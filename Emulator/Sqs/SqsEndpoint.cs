@@ -27,7 +27,7 @@ internal sealed class SqsEndpoint(SqsApi api, SigV4Authenticator authenticator, 
         http.Response.Headers["x-amzn-RequestId"] = requestId;
         try
         {
-            var body = await ReadBodyAsync(request, options.MaxDocumentSize, http.RequestAborted);
+            var body = await RequestBody.ReadAllAsync(request, options.MaxDocumentSize, () => SqsErrors.RequestTooLarge(options.MaxDocumentSize), http.RequestAborted);
             var auth = authenticator.Authenticate(request, target, "sqs", SigV4.HexSha256(body));
             var call = new SqsCall($"{request.Scheme}://{request.Host.Value}", auth.AccessKey, http.RequestAborted);
             if (jsonProtocol)
@@ -61,31 +61,6 @@ internal sealed class SqsEndpoint(SqsApi api, SigV4Authenticator authenticator, 
             logger.LogError(e, "SQS request {RequestId} failed", requestId);
             await WriteError(http, jsonProtocol, new AwsException(500, "InternalError", "The request processing has failed because of an unknown error.") { QueryCode = "InternalError" }, requestId);
         }
-    }
-
-    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > limit) throw SqsErrors.RequestTooLarge(limit);
-        if (request.ContentLength is { } declared)
-        {
-            // The usual case: one exactly sized array, no intermediate buffer.
-            var result = await request.BodyReader.ReadAtLeastAsync((int)declared + 1, cancellationToken);
-            if (result.Buffer.Length != declared) throw SqsErrors.Serialization("The request body does not have its declared length.");
-            var body = System.Buffers.BuffersExtensions.ToArray(result.Buffer);
-            request.BodyReader.AdvanceTo(result.Buffer.End);
-            return body;
-        }
-        using var buffer = new MemoryStream();
-        var reader = request.BodyReader;
-        while (true)
-        {
-            var result = await reader.ReadAsync(cancellationToken);
-            foreach (var segment in result.Buffer) buffer.Write(segment.Span);
-            reader.AdvanceTo(result.Buffer.End);
-            if (buffer.Length > limit) throw SqsErrors.RequestTooLarge(limit);
-            if (result.IsCompleted) break;
-        }
-        return buffer.ToArray();
     }
 
     /// <summary>Query-protocol parameters: the form body (where '+' is a space) and any in the URL.</summary>

@@ -18,26 +18,12 @@ public sealed class S3AddressingTests(EmulatorFixture emulator) : IClassFixture<
     public async Task PresignedPutAndGetWorkWithAPlainHttpClient()
     {
         var bucket = await NewBucket();
-        var putUrl = await emulator.S3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
-        {
-            BucketName = bucket,
-            Key = "shared/file.txt",
-            Verb = HttpVerb.PUT,
-            Expires = DateTime.UtcNow.AddMinutes(5),
-            Protocol = Amazon.S3.Protocol.HTTP,
-        });
+        var putUrl = await Presign(bucket, "shared/file.txt", HttpVerb.PUT);
         using var http = new HttpClient();
         var put = await http.PutAsync(putUrl, new StringContent("via presigned url"), _ct);
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
 
-        var getUrl = await emulator.S3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
-        {
-            BucketName = bucket,
-            Key = "shared/file.txt",
-            Verb = HttpVerb.GET,
-            Expires = DateTime.UtcNow.AddMinutes(5),
-            Protocol = Amazon.S3.Protocol.HTTP,
-        });
+        var getUrl = await Presign(bucket, "shared/file.txt", HttpVerb.GET);
         Assert.Equal("via presigned url", await http.GetStringAsync(getUrl, _ct));
     }
 
@@ -46,14 +32,7 @@ public sealed class S3AddressingTests(EmulatorFixture emulator) : IClassFixture<
     {
         var bucket = await NewBucket();
         await emulator.S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "secret.txt", ContentBody = "secret" }, _ct);
-        var url = await emulator.S3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
-        {
-            BucketName = bucket,
-            Key = "secret.txt",
-            Verb = HttpVerb.GET,
-            Expires = DateTime.UtcNow.AddMinutes(5),
-            Protocol = Amazon.S3.Protocol.HTTP,
-        });
+        var url = await Presign(bucket, "secret.txt", HttpVerb.GET);
         using var http = new HttpClient();
         var tampered = await http.GetAsync(url.Replace("secret.txt", "other.txt", StringComparison.Ordinal), _ct);
         Assert.Equal(HttpStatusCode.Forbidden, tampered.StatusCode);
@@ -90,6 +69,15 @@ public sealed class S3AddressingTests(EmulatorFixture emulator) : IClassFixture<
         var listed = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket }, _ct);
         Assert.Equal(["virtual/key.txt"], listed.S3Objects.Select(o => o.Key));
     }
+
+    private Task<string> Presign(string bucket, string key, HttpVerb verb) => emulator.S3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
+    {
+        BucketName = bucket,
+        Key = key,
+        Verb = verb,
+        Expires = DateTime.UtcNow.AddMinutes(5),
+        Protocol = Amazon.S3.Protocol.HTTP,
+    });
 
     private sealed class LoopbackHttpClientFactory : HttpClientFactory
     {
