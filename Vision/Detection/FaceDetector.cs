@@ -1,0 +1,50 @@
+using System.Buffers;
+using FaceRecognition.Vision.Imaging;
+using FaceRecognition.Vision.Inference;
+
+namespace FaceRecognition.Vision.Detection;
+
+/// <summary>SSD MobileNetV1: the picture padded at the bottom/right to a square, resized to 512, boxes after NMS.</summary>
+internal sealed class FaceDetector(ModelSession model)
+{
+    private const float IouThreshold = 0.5f;
+
+    public IReadOnlyList<FaceDetection> Detect(RgbImage image, float minConfidence, int maxFaces)
+    {
+        var size = model.InputSize;
+        var input = ArrayPool<float>.Shared.Rent(3 * size * size);
+        float[][] outputs;
+        try
+        {
+            NetInputWriter.Write(image, PixelRect.Of(image), size, centred: false, input);
+            outputs = model.Run(input, 1);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(input);
+        }
+        return Decode(outputs[0], outputs[1], image.Width, image.Height, size, minConfidence, maxFaces);
+    }
+
+    /// <summary>NMS, then relative boxes of the padded square back to picture pixels (face-api's locateFaces).</summary>
+    internal static List<FaceDetection> Decode(float[] boxes, float[] scores, int width, int height, int inputSize,
+        float minConfidence, int maxFaces)
+    {
+        var scale = inputSize / (double)Math.Max(width, height);
+        var padX = inputSize / (double)Math.Round(width * scale, MidpointRounding.AwayFromZero);
+        var padY = inputSize / (double)Math.Round(height * scale, MidpointRounding.AwayFromZero);
+
+        var faces = new List<FaceDetection>();
+        foreach (var index in NonMaxSuppression.Select(boxes, scores, maxFaces, IouThreshold, minConfidence))
+        {
+            var b = boxes.AsSpan(index * 4, 4);
+            var top = Math.Max(0, (double)b[0]) * padY;
+            var bottom = Math.Min(1.0, b[2]) * padY;
+            var left = Math.Max(0, (double)b[1]) * padX;
+            var right = Math.Min(1.0, b[3]) * padX;
+            var box = new FaceBox(left * width, top * height, (right - left) * width, (bottom - top) * height);
+            faces.Add(new FaceDetection(scores[index], box));
+        }
+        return faces;
+    }
+}

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using FaceRecognition.Vision.Descriptors;
+using FaceRecognition.Vision.Detection;
+using FaceRecognition.Vision.Identities;
+using FaceRecognition.Vision.Imaging;
+using FaceRecognition.Vision.Inference;
+using FaceRecognition.Vision.Landmarks;
+using Microsoft.Extensions.Options;
+
+namespace FaceRecognition.Vision;
+
+/// <summary>
+/// The recognition engine every service uses: picture bytes in, faces with identities out. Thread-safe; create one
+/// per process (it holds the three ONNX sessions).
+/// </summary>
+public sealed class FaceRecognizer : IDisposable
+{
+    private readonly VisionOptions _options;
+    private readonly VisionModels _models;
+    private readonly FaceDetector _detector;
+    private readonly LandmarkDetector _landmarks;
+    private readonly DescriptorExtractor _descriptors;
+
+    public FaceRecognizer(IOptions<VisionOptions> options)
+    {
+        _options = options.Value;
+        _models = new VisionModels(_options.ResolveModelDirectory(), _options.Onnx);
+        _detector = new FaceDetector(_models.Detector);
+        _landmarks = new LandmarkDetector(_models.Landmarks);
+        _descriptors = new DescriptorExtractor(_models.Descriptor);
+    }
+
+    public VisionOptions Options => _options;
+
+    internal VisionModels Models => _models;
+
+    /// <exception cref="ImageRejectedException">Not a usable picture; the message says why.</exception>
+    public RgbImage Decode(ReadOnlySpan<byte> encoded) => ImageDecoder.Decode(encoded, _options.Decode);
+
+    /// <summary>Finds faces: detection boxes and scores only.</summary>
+    public IReadOnlyList<FaceDetection> Detect(RgbImage image) => SmallImages.Detect(image, _options.SmallImageSide,
+        canvas => _detector.Detect(canvas, _options.MinConfidence, _options.MaxFaces));
+
+    /// <summary>Detection, landmarks, alignment and descriptors of every face, in detection order (best score first).</summary>
+    public IReadOnlyList<AnalyzedFace> Analyze(RgbImage image) => Analyze(image, out _);
+
+    /// <exception cref="ImageRejectedException">Not a usable picture.</exception>
+    public RecognitionResult Recognize(ReadOnlySpan<byte> encoded, Gallery gallery)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var image = Decode(encoded);
+        var decodeMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        var result = Recognize(image, gallery);
+        return result with { Timings = result.Timings with { DecodeMs = decodeMs } };
+    }
+
+    public RecognitionResult Recognize(RgbImage image, Gallery gallery)
+    {
+        var faces = Analyze(image, out var timings);
+        var start = Stopwatch.GetTimestamp();
+        var recognized = faces.Select(face =>
+        {
+            var match = gallery.Identify(face.Descriptor, _options.MatchThreshold);
+            return new RecognizedFace(face, match.Name, match.Nearest?.Distance);
+        }).ToArray();
+        timings = timings with { MatchMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds };
+
+        if (recognized.Length == 0)
+        {
+            return new RecognitionResult(image.Width, image.Height, recognized, IdentityName.Unknown, AnswerKind.NoFace, timings);
+        }
+        var largest = recognized.MaxBy(f => f.Face.Box.Area)!;
+        var kind = largest.Name == IdentityName.Unknown ? AnswerKind.NoMatch : AnswerKind.Matched;
+        return new RecognitionResult(image.Width, image.Height, recognized, largest.Name, kind, timings);
+    }
+
+    private List<AnalyzedFace> Analyze(RgbImage image, out RecognitionTimings timings)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var detections = Detect(image);
+        var detectMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+
+        start = Stopwatch.GetTimestamp();
+        var boxes = detections.Select(d => d.Box).ToArray();
+        var points = _landmarks.Detect(image, boxes);
+        var aligned = new FaceBox[boxes.Length];
+        for (var i = 0; i < boxes.Length; i++)
+        {
+            if (points[i] is { } facePoints)
+            {
+                var crop = boxes[i].ThroughRelative(image.Width, image.Height).ClipToImage(image.Width, image.Height);
+                aligned[i] = DlibAlignment.Align(facePoints, crop.Width, crop.Height);
+            }
+        }
+        var landmarksMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+
+        start = Stopwatch.GetTimestamp();
+        var withLandmarks = Enumerable.Range(0, boxes.Length).Where(i => points[i] is not null).ToArray();
+        var descriptors = _descriptors.Extract(image, [.. withLandmarks.Select(i => aligned[i])]);
+        var descriptorMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+
+        var faces = new List<AnalyzedFace>();
+        for (var n = 0; n < withLandmarks.Length; n++)
+        {
+            var i = withLandmarks[n];
+            if (descriptors[n] is { } descriptor)
+            {
+                faces.Add(new AnalyzedFace(detections[i].Score, boxes[i], points[i]!, aligned[i], descriptor));
+            }
+        }
+        timings = new RecognitionTimings(0, detectMs, landmarksMs, descriptorMs, 0);
+        return faces;
+    }
+
+    public void Dispose() => _models.Dispose();
+}
