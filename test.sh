@@ -6,8 +6,11 @@ cd "$(dirname "$0")"
 source scripts/prerequisites.sh
 
 require_dotnet
-# ffmpeg: the video path; python3-boto3 and awscli: the emulator's second, independent clients.
-require_packages ffmpeg python3-boto3 awscli
+# ffmpeg: the video path; python3-boto3 and awscli: the emulator's second, independent clients; openssl: checks
+# the face-api tarball.
+require_packages ffmpeg python3-boto3 awscli openssl
+# The face-api demo photos that the Vision parity tests run on (git-ignored cache).
+scripts/fetch-face-api.sh
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # Tests of the original workloads read this folder; where it is absent they are skipped, saying so.

@@ -38,8 +38,8 @@ public sealed class FaceRecognizer : IDisposable
     public RgbImage Decode(ReadOnlySpan<byte> encoded) => ImageDecoder.Decode(encoded, _options.Decode);
 
     /// <summary>Finds faces: detection boxes and scores only.</summary>
-    public IReadOnlyList<FaceDetection> Detect(RgbImage image) => SmallImages.Detect(image, _options.SmallImageSide,
-        canvas => _detector.Detect(canvas, _options.MinConfidence, _options.MaxFaces));
+    public IReadOnlyList<FaceDetection> Detect(RgbImage image) =>
+        _detector.Detect(image, _options.MinConfidence, _options.MaxFaces, _options.SmallImageSide);
 
     /// <summary>Detection, landmarks, alignment and descriptors of every face, in detection order (best score first).</summary>
     public IReadOnlyList<AnalyzedFace> Analyze(RgbImage image) => Analyze(image, out _);
@@ -69,7 +69,8 @@ public sealed class FaceRecognizer : IDisposable
         {
             return new RecognitionResult(image.Width, image.Height, recognized, IdentityName.Unknown, AnswerKind.NoFace, timings);
         }
-        var largest = recognized.MaxBy(f => f.Face.Box.Area)!;
+        var confident = recognized.Where(f => f.Face.Score >= _options.ConfidentScore).ToArray();
+        var largest = (confident.Length > 0 ? confident : recognized).MaxBy(f => f.Face.Box.Area)!;
         var kind = largest.Name == IdentityName.Unknown ? AnswerKind.NoMatch : AnswerKind.Matched;
         return new RecognitionResult(image.Width, image.Height, recognized, largest.Name, kind, timings);
     }

@@ -31,8 +31,8 @@ public sealed record RecognitionTimings(double DecodeMs, double DetectMs, double
 }
 
 /// <summary>
-/// Every face of a picture with its identity, and the picture's single answer: the name of the largest face, or
-/// Unknown, with <see cref="Kind"/> saying why.
+/// Every face of a picture with its identity, and the picture's single answer: the name of the largest confident face
+/// (see <see cref="VisionOptions.ConfidentScore"/>), or Unknown, with <see cref="Kind"/> saying why.
 /// </summary>
 public sealed record RecognitionResult(int Width, int Height, IReadOnlyList<RecognizedFace> Faces, string Answer, AnswerKind Kind,
     RecognitionTimings Timings)

@@ -10,17 +10,22 @@ internal static class NetInputWriter
 {
     public static void Write(RgbImage image, PixelRect region, int size, bool centred, Span<float> destination)
     {
-        var plane = size * size;
-        if (destination.Length < 3 * plane)
-        {
-            throw new ArgumentException("Destination is smaller than one input.", nameof(destination));
-        }
-
         var side = Math.Max(region.Width, region.Height);
         var difference = Math.Abs(region.Width - region.Height);
         var after = centred ? (int)Math.Round(difference * 0.5, MidpointRounding.AwayFromZero) : difference;
         var before = difference - after;
         var (padLeft, padTop) = region.Height > region.Width ? (before, 0) : (0, before);
+        Write(image, region, size, side, padLeft, padTop, destination);
+    }
+
+    /// <summary>The region placed at (<paramref name="padLeft"/>, <paramref name="padTop"/>) on a black square of <paramref name="side"/> pixels.</summary>
+    public static void Write(RgbImage image, PixelRect region, int size, int side, int padLeft, int padTop, Span<float> destination)
+    {
+        var plane = size * size;
+        if (destination.Length < 3 * plane)
+        {
+            throw new ArgumentException("Destination is smaller than one input.", nameof(destination));
+        }
 
         var scale = side / (float)size;
         Span<int> x0 = stackalloc int[size];

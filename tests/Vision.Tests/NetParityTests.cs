@@ -21,7 +21,7 @@ public sealed class NetParityTests(RecognizerFixture engine)
     public void Descriptor_net_matches_face_api_within_1e_5(string stem)
     {
         var nets = FaceApiFixture.Load(stem).Nets!;
-        var output = Run(engine.Recognizer.Models.Descriptor, nets.Descriptor.Input)[0];
+        var output = Run(engine.FaceApiSettings.Models.Descriptor, nets.Descriptor.Input)[0];
 
         var difference = MaxAbsoluteDifference(output, nets.Descriptor.Output);
         TestContext.Current.SendDiagnosticMessage($"{stem} descriptor: max |ours - face-api| = {difference:E2}");
@@ -33,7 +33,7 @@ public sealed class NetParityTests(RecognizerFixture engine)
     public void Landmark_net_matches_face_api(string stem)
     {
         var nets = FaceApiFixture.Load(stem).Nets!;
-        var output = Run(engine.Recognizer.Models.Landmarks, nets.Landmarks.Input)[0];
+        var output = Run(engine.FaceApiSettings.Models.Landmarks, nets.Landmarks.Input)[0];
 
         // Outputs are relative to the 112 input; 1e-5 of it is a thousandth of a pixel there.
         var difference = MaxAbsoluteDifference(output, nets.Landmarks.Output);
@@ -46,7 +46,7 @@ public sealed class NetParityTests(RecognizerFixture engine)
     public void Detector_net_matches_face_api_within_a_thousandth_of_an_input_pixel(string stem)
     {
         var fixture = FaceApiFixture.Load(stem);
-        var outputs = Run(engine.Recognizer.Models.Detector, fixture.Nets!.Ssd.Input);
+        var outputs = Run(engine.FaceApiSettings.Models.Detector, fixture.Nets!.Ssd.Input);
         var (boxes, scores) = (outputs[0], outputs[1]);
         var side = Math.Max(fixture.Width, fixture.Height);
 

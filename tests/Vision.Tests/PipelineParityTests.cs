@@ -22,7 +22,7 @@ public sealed class PipelineParityTests(RecognizerFixture engine)
         var fixture = FaceApiFixture.Load(stem);
         var image = ImageDecoder.Decode(File.ReadAllBytes(TestData.Fixtures("face-api", fixture.Nets!.Ssd.Input)), new DecodeLimits());
 
-        var report = Compare(engine.Recognizer.Analyze(image), fixture.Nets.Ssd.Faces);
+        var report = Compare(engine.FaceApiSettings.Analyze(image), fixture.Nets.Ssd.Faces);
 
         TestContext.Current.SendDiagnosticMessage($"{stem} (512 px, identical pixels): {report}");
         Assert.True(report.WorstBox <= 1e-2, $"box differs by {report.WorstBox:E2} px");
@@ -38,10 +38,10 @@ public sealed class PipelineParityTests(RecognizerFixture engine)
         var fixture = FaceApiFixture.Load(stem);
         var bytes = File.ReadAllBytes(TestData.FaceApiDemo(fixture.Image));
         Assert.Equal(fixture.Sha256, Convert.ToHexStringLower(SHA256.HashData(bytes)));
-        var image = engine.Recognizer.Decode(bytes);
+        var image = engine.FaceApiSettings.Decode(bytes);
         var samePixels = Convert.ToHexStringLower(SHA256.HashData(image.Pixels)) == fixture.PixelsSha256;
 
-        var report = Compare(engine.Recognizer.Analyze(image), fixture.Faces);
+        var report = Compare(engine.FaceApiSettings.Analyze(image), fixture.Faces);
 
         TestContext.Current.SendDiagnosticMessage($"{stem} ({fixture.Width}x{fixture.Height}, JPEG, decoded pixels {(samePixels ? "identical" : "differ")}): {report}");
         if (samePixels)
