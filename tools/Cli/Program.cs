@@ -1,0 +1,11 @@
+using System.CommandLine;
+using FaceRecognition.Cli;
+
+// facerec: enrol people into a gallery file, identify pictures, and draw what the detector sees.
+var root = new RootCommand("Face recognition on the command line: the engine the services run, on local files.")
+{
+    EnrollCommand.Create(),
+    IdentifyCommand.Create(),
+    DetectCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();
