@@ -34,6 +34,10 @@ public sealed class FaceRecognizer : IDisposable
 
     internal VisionModels Models => _models;
 
+    internal LandmarkDetector Landmarks => _landmarks;
+
+    internal DescriptorExtractor Descriptors => _descriptors;
+
     /// <exception cref="ImageRejectedException">Not a usable picture; the message says why.</exception>
     public RgbImage Decode(ReadOnlySpan<byte> encoded) => ImageDecoder.Decode(encoded, _options.Decode);
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace FaceRecognition.Vision;
 
@@ -10,9 +11,8 @@ public static class VisionServiceCollectionExtensions
     {
         services.AddOptions<VisionOptions>()
             .Bind(configuration.GetSection(VisionOptions.SectionName))
-            .ValidateDataAnnotations()
-            .Validate(o => Directory.Exists(o.ResolveModelDirectory()), "Vision:ModelDirectory does not exist.")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<VisionOptions>, VisionOptionsValidator>();
         services.AddSingleton<FaceRecognizer>();
         return services;
     }
