@@ -105,6 +105,9 @@ internal static class Report
                 var ourDetect = Median(engine, "1080p: detection", 2);
                 var theirDetect = picture.GetProperty("detectionMs");
                 text.AppendLine(inv, $"| {name} | detection | {Range(theirDetect)} | {ourDetect:F1} | {theirDetect.GetProperty("median").GetDouble() / ourDetect:F1}x |");
+                var ourFace = Median(engine, "1080p: landmarks (1 face)", 2) + Median(engine, "1080p: descriptor (1 face)", 2);
+                var theirFace = theirPipeline.GetProperty("median").GetDouble() - theirDetect.GetProperty("median").GetDouble();
+                text.AppendLine(inv, $"| {name} | landmarks + descriptor, 1 face (face-api: pipeline - detection) | {theirFace:F1} | {ourFace:F1} | {theirFace / ourFace:F1}x |");
             }
         }
         var parts = memory.Split(' ');
