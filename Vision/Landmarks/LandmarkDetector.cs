@@ -1,4 +1,3 @@
-using System.Buffers;
 using FaceRecognition.Vision.Imaging;
 using FaceRecognition.Vision.Inference;
 
@@ -16,36 +15,8 @@ internal sealed class LandmarkDetector(ModelSession model)
     public FacePoint[]?[] Detect(RgbImage image, IReadOnlyList<FaceBox> boxes)
     {
         var crops = boxes.Select(b => b.ThroughRelative(image.Width, image.Height).ClipToImage(image.Width, image.Height)).ToArray();
-        var usable = Enumerable.Range(0, crops.Length).Where(i => crops[i].Width > 0 && crops[i].Height > 0).ToArray();
-        var results = new FacePoint[]?[boxes.Count];
-        if (usable.Length == 0)
-        {
-            return results;
-        }
-
-        var size = model.InputSize;
-        var plane = 3 * size * size;
-        var input = ArrayPool<float>.Shared.Rent(plane * usable.Length);
-        float[] output;
-        try
-        {
-            for (var n = 0; n < usable.Length; n++)
-            {
-                NetInputWriter.Write(image, crops[usable[n]], size, centred: true, input.AsSpan(n * plane, plane));
-            }
-            output = model.Run(input, usable.Length)[0];
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(input);
-        }
-
-        for (var n = 0; n < usable.Length; n++)
-        {
-            var face = usable[n];
-            results[face] = ToPicturePoints(output.AsSpan(n * PointCount * 2, PointCount * 2), crops[face], boxes[face], size);
-        }
-        return results;
+        var outputs = CropBatch.Run(model, image, crops, PointCount * 2);
+        return [.. outputs.Select((raw, i) => raw is null ? null : ToPicturePoints(raw, crops[i], boxes[i], model.InputSize))];
     }
 
     /// <summary>
