@@ -1,9 +1,13 @@
 using FaceRecognition.AppHost.Cloud;
+using FaceRecognition.AppHost.Services;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
 // The cloud: the embedded emulator (default), LocalStack or AWS (Cloud:Backend), with the system's buckets, queues
 // and notifications provisioned before any service starts. Services join with .WithCloud(cloud).
 var cloud = builder.AddCloud();
+
+// The image path: web tier (http://127.0.0.1:8000) -> request queue -> app tier -> reply (Recognition:Mode model | lookup).
+builder.AddImagePath(cloud);
 
 builder.Build().Run();

@@ -1,4 +1,3 @@
-using System.Reflection;
 using FaceRecognition.Cloud.Topology;
 
 namespace FaceRecognition.AppHost.Cloud;
@@ -67,7 +66,7 @@ public static class CloudExtensions
     private static IResourceBuilder<IResourceWithEndpoints> AddEmulator(this IDistributedApplicationBuilder builder, CloudSettings settings,
         IResourceBuilder<ParameterResource> accessKey, IResourceBuilder<ParameterResource> secretKey)
     {
-        var executable = BuiltExecutable<Projects.Emulator>("FaceRecognition.Emulator");
+        var executable = BuiltProjects.Executable<Projects.Emulator>("FaceRecognition.Emulator");
         Directory.CreateDirectory(settings.EmulatorDataDirectory);
         var emulator = builder.AddExecutable(EmulatorName, executable, Path.GetDirectoryName(executable)!)
             // Not proxied: clients see the emulator's own port, which is also what queue URLs carry.
@@ -95,17 +94,5 @@ public static class CloudExtensions
             .WithEnvironment("SERVICES", "s3,sqs")
             .WithEnvironment("AWS_DEFAULT_REGION", settings.Region)
             .WithHttpHealthCheck("/_localstack/health");
-    }
-
-    /// <summary>The compiled executable of a referenced project. Started directly rather than through <c>dotnet run</c>:
-    /// a fraction of the memory, and it stops in about a second (see docs/architecture.md).</summary>
-    private static string BuiltExecutable<TProject>(string assemblyName) where TProject : IProjectMetadata, new()
-    {
-        var projectDirectory = Path.GetDirectoryName(new TProject().ProjectPath)!;
-        var configuration = typeof(CloudExtensions).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var path = Path.Combine(projectDirectory, "bin", configuration, "net10.0", OperatingSystem.IsWindows() ? assemblyName + ".exe" : assemblyName);
-        return File.Exists(path)
-            ? path
-            : throw new DistributedApplicationException($"'{path}' does not exist: build the solution ({configuration}) first, e.g. 'dotnet build -c {configuration}'.");
     }
 }

@@ -60,7 +60,7 @@ internal sealed record CloudSettings(
             "FaceRecognition", "emulator");
 
     /// <summary>A port number, or null for "any free port" (written 0).</summary>
-    private static int? Port(IConfiguration configuration, string key, int defaultPort)
+    internal static int? Port(IConfiguration configuration, string key, int defaultPort)
     {
         var text = configuration[key];
         if (text is null) return defaultPort;

@@ -31,6 +31,12 @@ public sealed partial record TopologyNames
     // Known faces, read by the app tier and the recognition function.
     public string GalleryBucket => $"{Prefix}-gallery";
 
+    /// <summary>The gallery file (Vision's FRGALLRY format) inside <see cref="GalleryBucket"/>.</summary>
+    public const string GalleryObjectKey = "gallery.frg";
+
+    /// <summary>The reply queue of one web-tier instance: replies go only to the instance that waits for them.</summary>
+    public string ReplyQueueFor(string instanceId) => $"{ResponseQueue}-{instanceId}";
+
     // Video path (input -> video-splitting -> stage-1 -> face-recognition -> output).
     public string VideoInputBucket => $"{Prefix}-input";
     public string FramesBucket => $"{Prefix}-stage-1";

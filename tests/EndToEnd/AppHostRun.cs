@@ -5,6 +5,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using FaceRecognition.AppHost.Cloud;
+using FaceRecognition.AppHost.Services;
 
 namespace FaceRecognition.EndToEnd.Tests;
 
@@ -28,11 +29,18 @@ public sealed class AppHostRun : IAsyncDisposable
 
     public Uri EmulatorUrl => App.GetEndpoint(CloudExtensions.EmulatorName, "http");
 
+    public Uri WebTierUrl => App.GetEndpoint(ServiceExtensions.WebTierName, "http");
+
+    /// <summary>Waits until the web tier answers its health check (its reply queue exists by then).</summary>
+    public Task WebTierHealthy(CancellationToken cancellationToken) =>
+        App.ResourceNotifications.WaitForResourceHealthyAsync(ServiceExtensions.WebTierName, cancellationToken).WaitAsync(StartTimeout, cancellationToken);
+
     public static async Task<AppHostRun> StartAsync(string dataDirectory, CancellationToken cancellationToken, params string[] extraArguments)
     {
         string[] arguments =
         [
             "--Emulator:Port=0",
+            "--WebTier:Port=0",
             $"--Emulator:DataDirectory={dataDirectory}",
             $"--Parameters:{CloudExtensions.AccessKeyParameter}={AccessKey}",
             $"--Parameters:{CloudExtensions.SecretKeyParameter}={SecretKey}",

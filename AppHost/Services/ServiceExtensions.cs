@@ -1,0 +1,31 @@
+using FaceRecognition.AppHost.Cloud;
+
+namespace FaceRecognition.AppHost.Services;
+
+public static class ServiceExtensions
+{
+    public const string WebTierName = "web-tier";
+    public const string AppTierPrefix = "app-tier-instance-";
+
+    /// <summary>The image path: the web tier on port 8000 and the app-tier instances, all on the cloud.</summary>
+    public static void AddImagePath(this IDistributedApplicationBuilder builder, CloudResource cloud)
+    {
+        var settings = ServiceSettings.From(builder.Configuration);
+
+        builder.AddBuiltProject<Projects.WebTier>(WebTierName, "FaceRecognition.WebTier", settings.WebTierPort)
+            .WithCloud(cloud)
+            .WithEnvironment("WebTier__Mode", settings.Mode)
+            .WithExternalHttpEndpoints();
+
+        for (var i = 1; i <= settings.AppTierReplicas; i++)
+        {
+            var appTier = builder.AddBuiltProject<Projects.AppTier>($"{AppTierPrefix}{i}", "FaceRecognition.AppTier", port: null)
+                .WithCloud(cloud)
+                .WithEnvironment("Recognition__Mode", settings.Mode);
+            if (settings.LookupTable is { } table)
+            {
+                appTier.WithEnvironment("Recognition__LookupTable", table);
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using FaceRecognition.Cloud.Messaging;
+using FaceRecognition.Vision;
+using FaceRecognition.Vision.Identities;
+using Microsoft.Extensions.Options;
+
+namespace FaceRecognition.AppTier;
+
+/// <summary>Answers a picture in either mode: the engine with the gallery, or the label table by file stem.</summary>
+internal sealed class Recognition(IServiceProvider services, IOptions<RecognitionOptions> options, GalleryCache gallery)
+{
+    private readonly Lazy<LookupTable?> _table = new(() =>
+        options.Value.LookupTable is { Length: > 0 } path ? LookupTable.LoadFromFile(path) : null);
+
+    // The engine (three ONNX sessions, ~250 MB) loads on the first model-mode request, not in lookup-only runs.
+    private readonly Lazy<FaceRecognizer> _engine = new(services.GetRequiredService<FaceRecognizer>);
+
+    /// <summary>Loads what the configured mode needs, so that the first request does not pay for it.</summary>
+    public void Warm()
+    {
+        if (options.Value.Mode == RecognitionMode.Lookup)
+        {
+            _ = _table.Value;
+        }
+        else
+        {
+            _ = _engine.Value;
+        }
+    }
+
+    /// <exception cref="Vision.Imaging.ImageRejectedException">Model mode: not a usable picture.</exception>
+    public RecognitionReply Recognize(RecognitionRequest request, string stem, byte[] picture)
+    {
+        if (request.Mode == RecognitionMode.Lookup)
+        {
+            var table = _table.Value;
+            if (table is null)
+            {
+                return RecognitionReply.Failure(request.Id, ReplyErrorCodes.Failed, "This app tier has no lookup table (Recognition:LookupTable).");
+            }
+            return table.TryGetName(stem, out var name)
+                ? new RecognitionReply(RecognitionRequest.Version, request.Id, name, "Lookup", [], null, null)
+                : RecognitionReply.Failure(request.Id, ReplyErrorCodes.NotInTable, $"'{stem}' is not in the lookup table.");
+        }
+
+        var result = _engine.Value.Recognize(picture, gallery.Current);
+        var faces = result.Faces.Select(f => new ReplyFace(
+            [Round(f.Face.Box.X), Round(f.Face.Box.Y), Round(f.Face.Box.Width), Round(f.Face.Box.Height)],
+            MathF.Round((float)f.Face.Score, 3), f.Name, f.Distance is { } d ? MathF.Round(d, 3) : null)).Take(10).ToArray();
+        return new RecognitionReply(RecognitionRequest.Version, request.Id, result.Answer, result.Kind.ToString(), faces, null, null);
+    }
+
+    public static bool IsUnknown(RecognitionReply reply) => reply.Name == IdentityName.Unknown;
+
+    private static float Round(double value) => MathF.Round((float)value, 1);
+}

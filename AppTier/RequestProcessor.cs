@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Amazon.SQS;
+using Amazon.SQS.Model;
+using FaceRecognition.Cloud.Messaging;
+using FaceRecognition.Cloud.Topology;
+using FaceRecognition.Vision.Imaging;
+using Microsoft.Extensions.Options;
+
+namespace FaceRecognition.AppTier;
+
+/// <summary>
+/// One request message, start to end: download the picture, recognise it, write <c>&lt;stem&gt;</c> -> name to the
+/// output bucket, reply, delete the message. A bad picture gets an error reply at once; any other failure leaves the
+/// message to come back (and, after the third receive, to move to the dead-letter queue), replying with the error on
+/// the last attempt so that no client waits in silence.
+/// </summary>
+internal sealed partial class RequestProcessor(IAmazonS3 s3, IAmazonSQS sqs, TopologyNames names, Recognition recognition,
+    IOptions<AppTierOptions> options, ILogger<RequestProcessor> logger)
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _replyQueueUrls = new(StringComparer.Ordinal);
+
+    public async Task ProcessAsync(string queueUrl, Message message, CancellationToken cancellationToken)
+    {
+        using var activity = MessageTracing.Source.StartActivity("recognise", ActivityKind.Consumer, MessageTracing.Extract(message));
+        var attempt = message.Attributes?.TryGetValue("ApproximateReceiveCount", out var count) == true && int.TryParse(count, out var n) ? n : 1;
+
+        RecognitionRequest request;
+        try
+        {
+            request = RecognitionMessages.ParseRequest(message.Body);
+        }
+        catch (InvalidDataException e)
+        {
+            // Nobody to reply to: the message goes to the dead-letter queue after its third receive.
+            LogPoison(message.MessageId, attempt, e.Message);
+            return;
+        }
+        activity?.SetTag("facerec.request_id", request.Id);
+
+        using var keepInvisible = VisibilityExtender.Start(sqs, queueUrl, message.ReceiptHandle, options.Value.VisibilityTimeoutSeconds, logger);
+        var started = Stopwatch.GetTimestamp();
+        RecognitionReply reply;
+        try
+        {
+            var stem = StemOf(request.Key);
+            var picture = await DownloadAsync(request, cancellationToken);
+            var downloaded = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            try
+            {
+                reply = recognition.Recognize(request, stem, picture);
+            }
+            catch (ImageRejectedException e)
+            {
+                reply = RecognitionReply.Failure(request.Id, ReplyErrorCodes.BadImage, e.Message);
+            }
+            var recognised = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            if (reply.Error is null)
+            {
+                await s3.PutObjectAsync(new PutObjectRequest
+                {
+                    BucketName = names.OutputBucket,
+                    Key = stem,
+                    ContentBody = reply.Name,
+                    ContentType = "text/plain",
+                }, cancellationToken);
+            }
+            var total = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            reply = reply with { Timings = new ReplyTimings(Math.Round(downloaded, 1), Math.Round(recognised - downloaded, 1), Math.Round(total - recognised, 1), Math.Round(total, 1)) };
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogFailed(request.Id, attempt, e.Message);
+            if (attempt >= SystemTopology.MaxReceiveCount)
+            {
+                await ReplyAsync(request, RecognitionReply.Failure(request.Id, ReplyErrorCodes.Failed,
+                    $"Request {request.Id} failed {attempt} times and was moved aside: {e.Message}"), cancellationToken);
+            }
+            return;
+        }
+
+        await ReplyAsync(request, reply, cancellationToken);
+        await sqs.DeleteMessageAsync(queueUrl, message.ReceiptHandle, cancellationToken);
+    }
+
+    private async Task<byte[]> DownloadAsync(RecognitionRequest request, CancellationToken cancellationToken)
+    {
+        using var response = await s3.GetObjectAsync(request.Bucket, request.Key, cancellationToken);
+        if (response.ContentLength > options.Value.MaxImageBytes)
+        {
+            throw new ImageRejectedException(ImageRejection.TooManyBytes,
+                $"The picture has {response.ContentLength:N0} bytes; the limit is {options.Value.MaxImageBytes:N0}.");
+        }
+        using var buffer = new MemoryStream((int)Math.Max(0, response.ContentLength));
+        await response.ResponseStream.CopyToAsync(buffer, cancellationToken);
+        return buffer.ToArray();
+    }
+
+    private async Task ReplyAsync(RecognitionRequest request, RecognitionReply reply, CancellationToken cancellationToken)
+    {
+        var attributes = new Dictionary<string, MessageAttributeValue>();
+        MessageTracing.Inject(Activity.Current, attributes);
+        try
+        {
+            if (!_replyQueueUrls.TryGetValue(request.ReplyQueue, out var queueUrl))
+            {
+                queueUrl = (await sqs.GetQueueUrlAsync(request.ReplyQueue, cancellationToken)).QueueUrl;
+                _replyQueueUrls[request.ReplyQueue] = queueUrl;
+            }
+            await sqs.SendMessageAsync(new SendMessageRequest(queueUrl, RecognitionMessages.Serialize(reply)) { MessageAttributes = attributes }, cancellationToken);
+        }
+        catch (QueueDoesNotExistException)
+        {
+            _replyQueueUrls.TryRemove(request.ReplyQueue, out _);
+            // The web-tier instance that asked is gone; the answer is in the output bucket all the same.
+            LogReplyQueueGone(request.Id, request.ReplyQueue);
+        }
+    }
+
+    /// <summary>The file stem of an input key <c>&lt;stem&gt;/&lt;request id&gt;.&lt;ext&gt;</c> (or a plain <c>&lt;stem&gt;.&lt;ext&gt;</c>).</summary>
+    internal static string StemOf(string key)
+    {
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        return slash > 0 ? key[..slash] : Path.GetFileNameWithoutExtension(key);
+    }
+
+    [LoggerMessage(LogLevel.Error, "Message {MessageId} (receive {Attempt}) is not a recognition request and is left for the dead-letter queue: {Reason}")]
+    private partial void LogPoison(string messageId, int attempt, string reason);
+
+    [LoggerMessage(LogLevel.Error, "Request {RequestId} failed on receive {Attempt}: {Reason}")]
+    private partial void LogFailed(string requestId, int attempt, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "Request {RequestId}: reply queue {Queue} no longer exists; the result is in the output bucket")]
+    private partial void LogReplyQueueGone(string requestId, string queue);
+}

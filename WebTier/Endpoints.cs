@@ -1,0 +1,112 @@
+using Amazon.S3;
+using FaceRecognition.Cloud.Messaging;
+using FaceRecognition.Cloud.Topology;
+
+namespace FaceRecognition.WebTier;
+
+/// <summary>The original contract (<c>POST /</c>, text answers) and the JSON API under <c>/api</c>.</summary>
+internal static class Endpoints
+{
+    public const string OriginalField = "inputFile";
+
+    public static void MapRecognitionEndpoints(this WebApplication app)
+    {
+        // Exactly the original: multipart field inputFile -> "<stem>:<name>" as text/plain.
+        app.MapPost("/", async (HttpRequest request, UploadReader reader, RecognitionClient client, CancellationToken cancellationToken) =>
+        {
+            var (upload, problem) = await reader.ReadAsync(request, OriginalField, cancellationToken);
+            if (problem is not null)
+            {
+                return Results.Text(problem.Detail + "\n", "text/plain", statusCode: problem.Status);
+            }
+            var outcome = await Recognize(client, upload!, cancellationToken);
+            return outcome.Error is { } error
+                ? Results.Text(error.Detail + "\n", "text/plain", statusCode: error.Status)
+                : Results.Text($"{upload!.Stem}:{outcome.Reply!.Name}", "text/plain");
+        }).DisableAntiforgery().ExcludeFromDescription();
+
+        var api = app.MapGroup("/api");
+        api.MapPost("/recognitions", async (HttpRequest request, UploadReader reader, RecognitionClient client, CancellationToken cancellationToken) =>
+        {
+            var (upload, problem) = await reader.ReadAsync(request, "file", cancellationToken);
+            if (problem is not null)
+            {
+                return Problem(problem);
+            }
+            var outcome = await Recognize(client, upload!, cancellationToken);
+            if (outcome.Error is { } error)
+            {
+                return Problem(error);
+            }
+            var reply = outcome.Reply!;
+            return TypedResults.Ok(new RecognitionResponse(outcome.RequestId, upload!.Stem, reply.Name!, reply.Kind ?? "", reply.Faces ?? [], reply.Timings));
+        })
+        .DisableAntiforgery()
+        .WithSummary("Recognise the faces of a picture (multipart field 'file').")
+        .Produces<RecognitionResponse>()
+        .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+        .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+        .ProducesProblem(StatusCodes.Status504GatewayTimeout);
+
+        api.MapGet("/results/{stem}", async (string stem, IAmazonS3 s3, TopologyNames names, CancellationToken cancellationToken) =>
+        {
+            if (!PictureUpload.IsValidStem(stem))
+            {
+                return Problem(new UploadProblem(StatusCodes.Status400BadRequest, $"'{stem}' is not a valid stem: 1 to 128 letters, digits, '_', '-' or '.'."));
+            }
+            try
+            {
+                using var response = await s3.GetObjectAsync(names.OutputBucket, stem, cancellationToken);
+                using var text = new StreamReader(response.ResponseStream);
+                return TypedResults.Ok(new StoredResult(stem, await text.ReadToEndAsync(cancellationToken)));
+            }
+            catch (AmazonS3Exception e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                return Problem(new UploadProblem(StatusCodes.Status404NotFound, $"No result for '{stem}' in {names.OutputBucket}."));
+            }
+        })
+        .WithSummary("The stored answer for a file stem, from the output bucket.")
+        .Produces<StoredResult>().ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<Outcome> Recognize(RecognitionClient client, Upload upload, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (id, reply) = await client.RecognizeAsync(upload.Stem, upload.Extension, upload.Content, cancellationToken);
+            if (reply.Error is { } error)
+            {
+                var status = error.Code switch
+                {
+                    ReplyErrorCodes.BadImage => StatusCodes.Status415UnsupportedMediaType,
+                    ReplyErrorCodes.NotInTable => StatusCodes.Status404NotFound,
+                    _ => StatusCodes.Status502BadGateway,
+                };
+                return new Outcome(id, null, new UploadProblem(status, $"Request {id}: {error.Message}"));
+            }
+            return new Outcome(id, reply, null);
+        }
+        catch (ReplyTimeoutException e)
+        {
+            return new Outcome(e.RequestId, null, new UploadProblem(StatusCodes.Status504GatewayTimeout, e.Message));
+        }
+        catch (CloudUnavailableException e)
+        {
+            return new Outcome("", null, new UploadProblem(StatusCodes.Status503ServiceUnavailable, e.Message));
+        }
+        finally
+        {
+            await upload.Content.DisposeAsync();
+        }
+    }
+
+    private static IResult Problem(UploadProblem problem) => TypedResults.Problem(problem.Detail, statusCode: problem.Status);
+
+    private sealed record Outcome(string RequestId, RecognitionReply? Reply, UploadProblem? Error);
+}
+
+/// <summary>The JSON answer of <c>POST /api/recognitions</c>.</summary>
+public sealed record RecognitionResponse(string RequestId, string Stem, string Answer, string Kind, ReplyFace[] Faces, ReplyTimings? Timings);
+
+/// <summary>The answer stored in the output bucket for a stem.</summary>
+public sealed record StoredResult(string Stem, string Name);

@@ -1,0 +1,54 @@
+using System.Buffers;
+using System.Text.RegularExpressions;
+
+namespace FaceRecognition.WebTier;
+
+/// <summary>What an upload must be: a picture by its bytes (not its name), under a safe file name.</summary>
+internal static partial class PictureUpload
+{
+    public const int MaxStemLength = 128;
+
+    /// <summary>The picture format by its first bytes (JPEG, PNG, WebP, BMP), as a file extension; null when it is none of them.</summary>
+    public static string? SniffExtension(ReadOnlySpan<byte> head) => head switch
+    {
+        [0xFF, 0xD8, 0xFF, ..] => ".jpg",
+        [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, ..] => ".png",
+        [(byte)'R', (byte)'I', (byte)'F', (byte)'F', _, _, _, _, (byte)'W', (byte)'E', (byte)'B', (byte)'P', ..] => ".webp",
+        [(byte)'B', (byte)'M', ..] when head.Length >= 26 => ".bmp",
+        _ => null,
+    };
+
+    /// <summary>The file stem of an uploaded file name, or the reason it is refused (paths, odd characters, length).</summary>
+    public static bool TryGetStem(string? fileName, out string stem, out string problem)
+    {
+        stem = "";
+        if (string.IsNullOrWhiteSpace(fileName))
+        {
+            problem = "The file has no name; send it as 'name.jpg'.";
+            return false;
+        }
+        if (fileName.AsSpan().IndexOfAny('/', '\\') >= 0 || fileName.AsSpan().ContainsAny(s_controls))
+        {
+            problem = $"The file name '{Printable(fileName)}' contains a path or control characters.";
+            return false;
+        }
+        var candidate = Path.GetFileNameWithoutExtension(fileName);
+        if (!StemPattern().IsMatch(candidate) || candidate is "." or "..")
+        {
+            problem = $"The file name '{Printable(fileName)}' is not allowed: its stem must be 1 to {MaxStemLength} letters, digits, '_', '-' or '.'.";
+            return false;
+        }
+        stem = candidate;
+        problem = "";
+        return true;
+    }
+
+    public static bool IsValidStem(string stem) => StemPattern().IsMatch(stem) && stem is not "." and not "..";
+
+    private static readonly SearchValues<char> s_controls = SearchValues.Create([.. Enumerable.Range(0, 32).Select(i => (char)i), (char)127]);
+
+    private static string Printable(string text) => new([.. text.Take(80).Select(c => char.IsControl(c) ? '?' : c)]);
+
+    [GeneratedRegex("^[A-Za-z0-9_.-]{1,128}$")]
+    private static partial Regex StemPattern();
+}

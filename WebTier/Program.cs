@@ -1,0 +1,24 @@
+using FaceRecognition.Cloud;
+using FaceRecognition.ServiceDefaults;
+using FaceRecognition.WebTier;
+
+// The web tier: takes pictures over HTTP, hands them to the app tier through S3 and SQS, answers with the reply.
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddAwsClients();
+builder.Services.AddCloudNames(builder.Configuration);
+builder.Services.AddOptions<WebTierOptions>().Bind(builder.Configuration.GetSection(WebTierOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+UploadReader.ConfigureLimits(builder);
+builder.Services.AddSingleton<ReplyListener>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplyListener>());
+builder.Services.AddSingleton<RecognitionClient>();
+builder.Services.AddSingleton<UploadReader>();
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.MapOpenApi("/api/openapi.json");
+app.MapDefaultEndpoints();
+app.MapRecognitionEndpoints();
+app.Run();

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Amazon.SQS;
+using Amazon.SQS.Model;
+using FaceRecognition.Cloud.Messaging;
+using FaceRecognition.Cloud.Topology;
+using Microsoft.Extensions.Options;
+
+namespace FaceRecognition.WebTier;
+
+/// <summary>No reply within the timeout; the app tier may still answer, into the output bucket.</summary>
+internal sealed class ReplyTimeoutException(string requestId, TimeSpan timeout)
+    : Exception($"No reply to request {requestId} within {timeout.TotalSeconds:0} s; its result will still be written to the output bucket.")
+{
+    public string RequestId { get; } = requestId;
+}
+
+/// <summary>S3 or SQS could not be reached.</summary>
+internal sealed class CloudUnavailableException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>
+/// One recognition through the cloud: the picture to the input bucket, a request (under 1 KB) to the request queue
+/// with the trace context, then the reply from this instance's reply queue.
+/// </summary>
+internal sealed class RecognitionClient(IAmazonS3 s3, IAmazonSQS sqs, TopologyNames names, ReplyListener replies, IOptions<WebTierOptions> options)
+{
+    private string? _requestQueueUrl;
+
+    public async Task<(string RequestId, RecognitionReply Reply)> RecognizeAsync(string stem, string extension, Stream picture, CancellationToken cancellationToken)
+    {
+        var id = Guid.CreateVersion7().ToString("N");
+        using var activity = MessageTracing.Source.StartActivity("recognition request", ActivityKind.Producer);
+        activity?.SetTag("facerec.request_id", id);
+        var key = $"{stem}/{id}{extension}";
+        using var pending = replies.Expect(id);
+        try
+        {
+            await replies.Ready.WaitAsync(cancellationToken);
+            await s3.PutObjectAsync(new PutObjectRequest
+            {
+                BucketName = names.InputBucket,
+                Key = key,
+                InputStream = picture,
+                AutoCloseStream = false,
+                ContentType = extension == ".jpg" ? "image/jpeg" : "image/" + extension.TrimStart('.'),
+            }, cancellationToken);
+
+            var request = new RecognitionRequest(RecognitionRequest.Version, id, names.InputBucket, key, replies.QueueName, options.Value.Mode);
+            var attributes = new Dictionary<string, MessageAttributeValue>();
+            MessageTracing.Inject(activity, attributes);
+            _requestQueueUrl ??= (await sqs.GetQueueUrlAsync(names.RequestQueue, cancellationToken)).QueueUrl;
+            await sqs.SendMessageAsync(new SendMessageRequest(_requestQueueUrl, RecognitionMessages.Serialize(request)) { MessageAttributes = attributes }, cancellationToken);
+        }
+        catch (Exception e) when (e is AmazonServiceException or HttpRequestException or SocketException && e is not AmazonS3Exception { StatusCode: System.Net.HttpStatusCode.BadRequest })
+        {
+            throw new CloudUnavailableException($"The cloud (S3/SQS) could not take the request: {e.Message}", e);
+        }
+
+        var timeout = TimeSpan.FromSeconds(options.Value.ReplyTimeoutSeconds);
+        try
+        {
+            return (id, await pending.Reply.WaitAsync(timeout, cancellationToken));
+        }
+        catch (TimeoutException)
+        {
+            throw new ReplyTimeoutException(id, timeout);
+        }
+    }
+}

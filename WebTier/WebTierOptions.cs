@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+using FaceRecognition.Cloud.Messaging;
+
+namespace FaceRecognition.WebTier;
+
+/// <summary>Configuration section "WebTier".</summary>
+public sealed class WebTierOptions : IValidatableObject
+{
+    public const string SectionName = "WebTier";
+
+    /// <summary>Largest accepted upload (default 10 MB); larger ones get 413.</summary>
+    [Range(1, 1024L * 1024 * 1024)]
+    public long MaxUploadBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>How long a request waits for its reply before 504 (the result still lands in the output bucket).</summary>
+    [Range(1, 3600)]
+    public int ReplyTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>The mode requests carry: <c>model</c> or <c>lookup</c> (the AppHost passes Recognition:Mode).</summary>
+    public string Mode { get; set; } = RecognitionMode.Model;
+
+    /// <summary>Names this instance's reply queue; empty = random, so replicas never share one.</summary>
+    [RegularExpression("^[a-z0-9-]{0,40}$")]
+    public string InstanceId { get; set; } = "";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!RecognitionMode.IsKnown(Mode))
+        {
+            yield return new ValidationResult($"WebTier:Mode must be '{RecognitionMode.Model}' or '{RecognitionMode.Lookup}', not '{Mode}'.");
+        }
+    }
+}
