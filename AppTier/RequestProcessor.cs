@@ -16,7 +16,7 @@ namespace FaceRecognition.AppTier;
 /// message to come back (and, after the third receive, to move to the dead-letter queue), replying with the error on
 /// the last attempt so that no client waits in silence.
 /// </summary>
-internal sealed partial class RequestProcessor(IAmazonS3 s3, IAmazonSQS sqs, TopologyNames names, Recognition recognition,
+internal sealed partial class RequestProcessor(IAmazonS3 s3, IAmazonSQS sqs, SqsBatcher batcher, TopologyNames names, Recognition recognition,
     IOptions<AppTierOptions> options, ILogger<RequestProcessor> logger)
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _replyQueueUrls = new(StringComparer.Ordinal);
@@ -81,7 +81,7 @@ internal sealed partial class RequestProcessor(IAmazonS3 s3, IAmazonSQS sqs, Top
         }
 
         await ReplyAsync(request, reply, cancellationToken);
-        await sqs.DeleteMessageAsync(queueUrl, message.ReceiptHandle, cancellationToken);
+        await batcher.DeleteAsync(queueUrl, message.ReceiptHandle, cancellationToken);
     }
 
     private async Task<byte[]> DownloadAsync(RecognitionRequest request, CancellationToken cancellationToken)
@@ -108,7 +108,7 @@ internal sealed partial class RequestProcessor(IAmazonS3 s3, IAmazonSQS sqs, Top
                 queueUrl = (await sqs.GetQueueUrlAsync(request.ReplyQueue, cancellationToken)).QueueUrl;
                 _replyQueueUrls[request.ReplyQueue] = queueUrl;
             }
-            await sqs.SendMessageAsync(new SendMessageRequest(queueUrl, RecognitionMessages.Serialize(reply)) { MessageAttributes = attributes }, cancellationToken);
+            await batcher.SendAsync(queueUrl, RecognitionMessages.Serialize(reply), attributes, cancellationToken);
         }
         catch (QueueDoesNotExistException)
         {

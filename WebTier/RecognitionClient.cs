@@ -25,7 +25,8 @@ internal sealed class CloudUnavailableException(string message, Exception inner)
 /// One recognition through the cloud: the picture to the input bucket, a request (under 1 KB) to the request queue
 /// with the trace context, then the reply from this instance's reply queue.
 /// </summary>
-internal sealed class RecognitionClient(IAmazonS3 s3, IAmazonSQS sqs, TopologyNames names, ReplyListener replies, IOptions<WebTierOptions> options)
+internal sealed class RecognitionClient(IAmazonS3 s3, IAmazonSQS sqs, SqsBatcher batcher, TopologyNames names, ReplyListener replies,
+    IOptions<WebTierOptions> options)
 {
     private string? _requestQueueUrl;
 
@@ -52,7 +53,7 @@ internal sealed class RecognitionClient(IAmazonS3 s3, IAmazonSQS sqs, TopologyNa
             var attributes = new Dictionary<string, MessageAttributeValue>();
             MessageTracing.Inject(activity, attributes);
             _requestQueueUrl ??= (await sqs.GetQueueUrlAsync(names.RequestQueue, cancellationToken)).QueueUrl;
-            await sqs.SendMessageAsync(new SendMessageRequest(_requestQueueUrl, RecognitionMessages.Serialize(request)) { MessageAttributes = attributes }, cancellationToken);
+            await batcher.SendAsync(_requestQueueUrl, RecognitionMessages.Serialize(request), attributes, cancellationToken);
         }
         catch (Exception e) when (e is AmazonServiceException or HttpRequestException or SocketException && e is not AmazonS3Exception { StatusCode: System.Net.HttpStatusCode.BadRequest })
         {

@@ -1,0 +1,196 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Compression;
+using System.Runtime.InteropServices;
+using System.Text;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+using FaceRecognition.AppHost.Cloud;
+using FaceRecognition.AppHost.Services;
+using FaceRecognition.Cloud.Topology;
+using FaceRecognition.LoadGen;
+using FaceRecognition.Vision;
+using FaceRecognition.Vision.Identities;
+using Microsoft.Extensions.Options;
+
+// bench/EndToEnd: dotnet run -c Release -- [--repeats N]. Starts the AppHost (emulator, web tier, one app-tier
+// instance) in lookup mode, then in model mode, drives it with the load generator, and writes REPORT.md.
+var repeats = args.SkipWhile(a => a != "--repeats").Skip(1).Select(int.Parse).FirstOrDefault(3);
+var root = RepositoryRoot();
+var datasets = Environment.GetEnvironmentVariable("FACEREC_DATASETS") is { Length: > 0 } d ? d : Path.Combine(root, "..", "shared", "datasets");
+var labelsCsv = Path.GetFullPath(Path.Combine(datasets, "asu-faces", "labels.csv"));
+var images = Path.Combine(root, ".cache", "bench-endtoend", "face_images_1000");
+if (!File.Exists(Path.Combine(images, "test_999.jpg")))
+{
+    ZipFile.ExtractToDirectory(Path.Combine(datasets, "asu-faces", "face_images_1000.zip"), Path.GetDirectoryName(images)!, overwriteFiles: true);
+}
+var labels = LoadRun.ReadLabels(labelsCsv);
+
+var lookup = new List<LoadSummary>();
+await using (var run = await Start("--Recognition:Mode=lookup", $"--Recognition:LookupTable={labelsCsv}"))
+{
+    using var http = Client();
+    await LoadRun.RunAsync(new LoadSettings(run.Url, images, labels, 200, 100, 3), http, CancellationToken.None); // warm-up
+    for (var i = 0; i < repeats; i++)
+    {
+        lookup.Add(await LoadRun.RunAsync(new LoadSettings(run.Url, images, labels, 1000, 100, 3), http, CancellationToken.None));
+        Console.WriteLine("lookup: " + lookup[^1].ToText());
+    }
+}
+
+var model = new List<LoadSummary>();
+var inProcess = new List<double>();
+await using (var run = await Start())
+{
+    using var engine = new FaceRecognizer(Options.Create(new VisionOptions()));
+    var gallery = new Gallery();
+    foreach (var stem in Enumerable.Range(0, 10).Select(i => $"test_{i:000}"))
+    {
+        gallery.Enroll(labels[stem], [engine.Analyze(engine.Decode(File.ReadAllBytes(Path.Combine(images, stem + ".jpg"))))[0].Descriptor]);
+    }
+    using var galleryBytes = new MemoryStream();
+    gallery.Save(galleryBytes);
+    using var s3 = run.S3();
+    await s3.PutObjectAsync(new PutObjectRequest { BucketName = "facerec-gallery", Key = TopologyNames.GalleryObjectKey, InputStream = galleryBytes });
+    using var http = Client();
+    // The app tier re-reads the gallery within 2 s; a warm-up run until every answer is right.
+    for (var attempt = 0; attempt < 30; attempt++)
+    {
+        var warm = await LoadRun.RunAsync(new LoadSettings(run.Url, images, labels, 20, 10, 0), http, CancellationToken.None);
+        if (warm.Correct == 20) break;
+    }
+    for (var i = 0; i < repeats; i++)
+    {
+        model.Add(await LoadRun.RunAsync(new LoadSettings(run.Url, images, labels, 100, 100, 3), http, CancellationToken.None));
+        Console.WriteLine("model: " + model[^1].ToText());
+    }
+    // The same recognition in process, one picture at a time (what one request costs without web tier, S3 and SQS).
+    var pictures = Enumerable.Range(0, 100).Select(i => File.ReadAllBytes(Path.Combine(images, $"test_{i:000}.jpg"))).ToArray();
+    foreach (var picture in pictures.Take(10)) engine.Recognize(picture, gallery);
+    foreach (var picture in pictures)
+    {
+        var started = Stopwatch.GetTimestamp();
+        engine.Recognize(picture, gallery);
+        inProcess.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+}
+
+File.WriteAllText(Path.Combine(root, "bench", "EndToEnd", "REPORT.md"), Report(lookup, model, inProcess, repeats));
+Console.WriteLine(File.ReadAllText(Path.Combine(root, "bench", "EndToEnd", "REPORT.md")));
+return 0;
+
+static HttpClient Client() => new(new SocketsHttpHandler { MaxConnectionsPerServer = 100 }) { Timeout = TimeSpan.FromSeconds(60) };
+
+static async Task<BenchRun> Start(params string[] arguments)
+{
+    var data = Directory.CreateTempSubdirectory("facerec-bench-").FullName;
+    string[] all = ["--Emulator:Port=0", "--WebTier:Port=0", $"--Emulator:DataDirectory={data}",
+        $"--Parameters:{CloudExtensions.AccessKeyParameter}={BenchRun.AccessKey}", $"--Parameters:{CloudExtensions.SecretKeyParameter}={BenchRun.SecretKey}", .. arguments];
+    var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(all, (o, _) => o.DisableDashboard = true, CancellationToken.None);
+    var app = await builder.BuildAsync();
+    await app.StartAsync();
+    await app.ResourceNotifications.WaitForResourceHealthyAsync(ServiceExtensions.WebTierName);
+    await app.ResourceNotifications.WaitForResourceHealthyAsync($"{ServiceExtensions.AppTierPrefix}1");
+    return new BenchRun(app);
+}
+
+static string Report(List<LoadSummary> lookup, List<LoadSummary> model, List<double> inProcess, int repeats)
+{
+    var inv = CultureInfo.InvariantCulture;
+    var text = new StringBuilder();
+    text.AppendLine("# End-to-end benchmark (image path)");
+    text.AppendLine();
+    text.AppendLine(inv, $"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+    text.AppendLine(inv, $"- Machine: {CpuModel()}, {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024 * 1024 * 1024)} GiB, {RuntimeInformation.OSDescription}; .NET {Environment.Version}");
+    text.AppendLine("- System: the AppHost (Release build, dashboard off, so no telemetry is exported), the embedded emulator, one web tier, one app-tier instance; the load generator (`tools/LoadGen`, HttpClient, 100 connections) runs on the same 2 cores.");
+    text.AppendLine("- Workload: the original `asu-faces` pictures (`test_000` ... `test_999`, 64x64 JPEG) and their labels; every answer is checked.");
+    text.AppendLine(inv, $"- Command: `bench/EndToEnd/run.sh` ({repeats} measured runs per mode after a warm-up run)");
+    text.AppendLine();
+    text.AppendLine("## Lookup mode: 1000 requests, 100 concurrent");
+    text.AppendLine();
+    Table(text, lookup);
+    text.AppendLine();
+    text.AppendLine("## Model mode: 100 requests, 100 concurrent, the 10 distinct pictures enrolled under their labels");
+    text.AppendLine();
+    Table(text, model);
+    inProcess.Sort();
+    var inProcessMedian = inProcess[inProcess.Count / 2];
+    var systemMean = Median(model.Select(m => m.MeanMs));
+    text.AppendLine();
+    text.AppendLine("## Infrastructure overhead per request (model mode)");
+    text.AppendLine();
+    text.AppendLine(inv, $"- The same recognition in process (`FaceRecognizer.Recognize` on the JPEG bytes, one at a time): median {inProcessMedian:F1} ms, min {inProcess[0]:F1}, max {inProcess[^1]:F1}.");
+    text.AppendLine(inv, $"- Through web tier + S3 + SQS + app tier, 100 at once: mean latency {systemMean:F0} ms, which includes queueing behind the other 99 requests on 2 cores.");
+    var throughput = Median(model.Select(m => m.TotalSeconds)) * 1000 / 100;
+    text.AppendLine(inv, $"- Wall time per request in the batch: {throughput:F1} ms (total / 100), against {inProcessMedian:F1} ms in process: {throughput - inProcessMedian:F1} ms of overhead per request.");
+    text.AppendLine();
+    text.AppendLine("## Goals");
+    text.AppendLine();
+    var lookupTotal = Median(lookup.Select(l => l.TotalSeconds));
+    text.AppendLine("| Goal | Measured (median of runs) | Met |");
+    text.AppendLine("|---|---:|:---:|");
+    text.AppendLine(inv, $"| Lookup: 1000 requests at 100 concurrency under 1.5 s | {lookupTotal:F2} s | {(lookupTotal < 1.5 ? "yes" : "no")} |");
+    text.AppendLine(inv, $"| Model: average latency of 100 requests under 1.2 s | {systemMean / 1000:F2} s | {(systemMean < 1200 ? "yes" : "no")} |");
+    text.AppendLine(inv, $"| Every answer correct | {lookup.Sum(l => l.Correct) + model.Sum(m => m.Correct)} of {lookup.Sum(l => l.Requests) + model.Sum(m => m.Requests)} | {(lookup.All(l => l.Correct == l.Requests) && model.All(m => m.Correct == m.Requests) ? "yes" : "no")} |");
+    var notes = Path.Combine(RepositoryRoot(), "bench", "EndToEnd", "ReportNotes.md");
+    if (File.Exists(notes))
+    {
+        text.AppendLine();
+        text.Append(File.ReadAllText(notes));
+    }
+    return text.ToString();
+}
+
+static void Table(StringBuilder text, List<LoadSummary> runs)
+{
+    text.AppendLine("| Run | Correct | Wrong | Errors | Total | p50 | p90 | p99 | Max | Mean |");
+    text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (var i = 0; i < runs.Count; i++)
+    {
+        var r = runs[i];
+        text.AppendLine(CultureInfo.InvariantCulture, $"| {i + 1} | {r.Correct} | {r.Wrong} | {r.Errors} | {r.TotalSeconds:F2} s | {r.P50Ms:F0} ms | {r.P90Ms:F0} ms | {r.P99Ms:F0} ms | {r.MaxMs:F0} ms | {r.MeanMs:F0} ms |");
+    }
+}
+
+static double Median(IEnumerable<double> values)
+{
+    var sorted = values.Order().ToArray();
+    return sorted[sorted.Length / 2];
+}
+
+static string CpuModel() => File.Exists("/proc/cpuinfo")
+    ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
+    : RuntimeInformation.ProcessArchitecture.ToString();
+
+static string RepositoryRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "FaceRecognition.sln"))) return dir.FullName;
+    }
+    throw new InvalidOperationException("Run inside the repository.");
+}
+
+internal sealed class BenchRun(DistributedApplication app) : IAsyncDisposable
+{
+    public const string AccessKey = "AKIABENCHENDTOEND001";
+    public const string SecretKey = "bench-end-to-end-secret";
+
+    public Uri Url => app.GetEndpoint(ServiceExtensions.WebTierName, "http");
+
+    public AmazonS3Client S3() => new(new BasicAWSCredentials(AccessKey, SecretKey), new AmazonS3Config
+    {
+        ServiceURL = app.GetEndpoint(CloudExtensions.EmulatorName, "http").ToString(),
+        ForcePathStyle = true,
+        AuthenticationRegion = "us-east-1",
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+}
