@@ -44,7 +44,7 @@ public sealed class RecognitionOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (!RecognitionMode.IsKnown(Mode))
+        if (!RecognitionMode.IsServiceMode(Mode))
         {
             yield return new ValidationResult($"Recognition:Mode must be '{RecognitionMode.Model}' or '{RecognitionMode.Lookup}', not '{Mode}'.");
         }

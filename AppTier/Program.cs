@@ -16,6 +16,7 @@ builder.Services.AddSingleton<GalleryCache>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<GalleryCache>());
 builder.Services.AddSingleton<Recognition>();
 builder.Services.AddSingleton<FaceRecognition.Cloud.Messaging.SqsBatcher>();
+builder.Services.AddSingleton<Enrollment>();
 builder.Services.AddSingleton<RequestProcessor>();
 builder.Services.AddHostedService<RequestWorker>();
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(25));

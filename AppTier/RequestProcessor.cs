@@ -17,7 +17,7 @@ namespace FaceRecognition.AppTier;
 /// the last attempt so that no client waits in silence.
 /// </summary>
 internal sealed partial class RequestProcessor(IAmazonS3 s3, IAmazonSQS sqs, SqsBatcher batcher, TopologyNames names, Recognition recognition,
-    IOptions<AppTierOptions> options, ILogger<RequestProcessor> logger)
+    Enrollment enrollment, IOptions<AppTierOptions> options, ILogger<RequestProcessor> logger)
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _replyQueueUrls = new(StringComparer.Ordinal);
 
@@ -40,34 +40,12 @@ internal sealed partial class RequestProcessor(IAmazonS3 s3, IAmazonSQS sqs, Sqs
         activity?.SetTag("facerec.request_id", request.Id);
 
         using var keepInvisible = VisibilityExtender.Start(sqs, queueUrl, message.ReceiptHandle, options.Value.VisibilityTimeoutSeconds, logger);
-        var started = Stopwatch.GetTimestamp();
         RecognitionReply reply;
         try
         {
-            var stem = StemOf(request.Key);
-            var picture = await DownloadAsync(request, cancellationToken);
-            var downloaded = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            try
-            {
-                reply = recognition.Recognize(request, stem, picture);
-            }
-            catch (ImageRejectedException e)
-            {
-                reply = RecognitionReply.Failure(request.Id, ReplyErrorCodes.BadImage, e.Message);
-            }
-            var recognised = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            if (reply.Error is null)
-            {
-                await s3.PutObjectAsync(new PutObjectRequest
-                {
-                    BucketName = names.OutputBucket,
-                    Key = stem,
-                    ContentBody = reply.Name,
-                    ContentType = "text/plain",
-                }, cancellationToken);
-            }
-            var total = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            reply = reply with { Timings = new ReplyTimings(Math.Round(downloaded, 1), Math.Round(recognised - downloaded, 1), Math.Round(total - recognised, 1), Math.Round(total, 1)) };
+            reply = request.Mode == RecognitionMode.Enroll
+                ? await enrollment.EnrollAsync(request, cancellationToken)
+                : await RecognizeAsync(request, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -82,6 +60,40 @@ internal sealed partial class RequestProcessor(IAmazonS3 s3, IAmazonSQS sqs, Sqs
 
         await ReplyAsync(request, reply, cancellationToken);
         await batcher.DeleteAsync(queueUrl, message.ReceiptHandle, cancellationToken);
+    }
+
+    /// <summary>Download, recognise, and store <c>stem</c> -> name in the output bucket (not for a refused picture).</summary>
+    private async Task<RecognitionReply> RecognizeAsync(RecognitionRequest request, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var stem = StemOf(request.Key);
+        var picture = await DownloadAsync(request, cancellationToken);
+        var downloaded = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        RecognitionReply reply;
+        try
+        {
+            reply = recognition.Recognize(request, stem, picture);
+        }
+        catch (ImageRejectedException e)
+        {
+            return RecognitionReply.Failure(request.Id, ReplyErrorCodes.BadImage, e.Message);
+        }
+        var recognised = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        if (reply.Error is null)
+        {
+            await s3.PutObjectAsync(new PutObjectRequest
+            {
+                BucketName = names.OutputBucket,
+                Key = stem,
+                ContentBody = reply.Name,
+                ContentType = "text/plain",
+            }, cancellationToken);
+        }
+        var total = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        return reply with
+        {
+            Timings = new ReplyTimings(Math.Round(downloaded, 1), Math.Round(recognised - downloaded, 1), Math.Round(total - recognised, 1), Math.Round(total, 1)),
+        };
     }
 
     private async Task<byte[]> DownloadAsync(RecognitionRequest request, CancellationToken cancellationToken)

@@ -22,4 +22,5 @@ app.UseExceptionHandler();
 app.MapOpenApi("/api/openapi.json");
 app.MapDefaultEndpoints();
 app.MapRecognitionEndpoints();
+app.MapIdentityEndpoints();
 app.Run();

@@ -30,26 +30,44 @@ internal sealed class RecognitionClient(IAmazonS3 s3, IAmazonSQS sqs, SqsBatcher
 {
     private string? _requestQueueUrl;
 
-    public async Task<(string RequestId, RecognitionReply Reply)> RecognizeAsync(string stem, string extension, Stream picture, CancellationToken cancellationToken)
+    public Task<(string RequestId, RecognitionReply Reply)> RecognizeAsync(string stem, string extension, Stream picture, CancellationToken cancellationToken)
     {
-        var id = Guid.CreateVersion7().ToString("N");
-        using var activity = MessageTracing.Source.StartActivity("recognition request", ActivityKind.Producer);
-        activity?.SetTag("facerec.request_id", id);
+        var id = NewId();
         var key = $"{stem}/{id}{extension}";
+        return RunAsync(id, [(key, extension, picture)], key, options.Value.Mode, null, cancellationToken);
+    }
+
+    /// <summary>Puts the pictures under <c>enroll/&lt;name&gt;/&lt;id&gt;/</c> and asks an app-tier instance to enrol them.</summary>
+    public Task<(string RequestId, RecognitionReply Reply)> EnrollAsync(string name, IReadOnlyList<Upload> pictures, CancellationToken cancellationToken)
+    {
+        var id = NewId();
+        var prefix = $"enroll/{name}/{id}/";
+        var objects = pictures.Select((p, i) => ($"{prefix}{i:000}-{p.Stem}{p.Extension}", p.Extension, (Stream)p.Content)).ToArray();
+        return RunAsync(id, objects, prefix, RecognitionMode.Enroll, name, cancellationToken);
+    }
+
+    private async Task<(string RequestId, RecognitionReply Reply)> RunAsync(string id, (string Key, string Extension, Stream Content)[] objects,
+        string key, string mode, string? name, CancellationToken cancellationToken)
+    {
+        using var activity = MessageTracing.Source.StartActivity($"{mode} request", ActivityKind.Producer);
+        activity?.SetTag("facerec.request_id", id);
         using var pending = replies.Expect(id);
         try
         {
             await replies.Ready.WaitAsync(cancellationToken);
-            await s3.PutObjectAsync(new PutObjectRequest
+            foreach (var (objectKey, extension, content) in objects)
             {
-                BucketName = names.InputBucket,
-                Key = key,
-                InputStream = picture,
-                AutoCloseStream = false,
-                ContentType = extension == ".jpg" ? "image/jpeg" : "image/" + extension.TrimStart('.'),
-            }, cancellationToken);
+                await s3.PutObjectAsync(new PutObjectRequest
+                {
+                    BucketName = names.InputBucket,
+                    Key = objectKey,
+                    InputStream = content,
+                    AutoCloseStream = false,
+                    ContentType = extension == ".jpg" ? "image/jpeg" : "image/" + extension.TrimStart('.'),
+                }, cancellationToken);
+            }
 
-            var request = new RecognitionRequest(RecognitionRequest.Version, id, names.InputBucket, key, replies.QueueName, options.Value.Mode);
+            var request = new RecognitionRequest(RecognitionRequest.Version, id, names.InputBucket, key, replies.QueueName, mode, name);
             var attributes = new Dictionary<string, MessageAttributeValue>();
             MessageTracing.Inject(activity, attributes);
             _requestQueueUrl ??= (await sqs.GetQueueUrlAsync(names.RequestQueue, cancellationToken)).QueueUrl;
@@ -70,4 +88,6 @@ internal sealed class RecognitionClient(IAmazonS3 s3, IAmazonSQS sqs, SqsBatcher
             throw new ReplyTimeoutException(id, timeout);
         }
     }
+
+    private static string NewId() => Guid.CreateVersion7().ToString("N");
 }

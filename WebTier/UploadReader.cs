@@ -14,6 +14,13 @@ internal sealed class UploadReader(IOptions<WebTierOptions> options)
 {
     public async Task<(Upload? Upload, UploadProblem? Problem)> ReadAsync(HttpRequest request, string field, CancellationToken cancellationToken)
     {
+        var (uploads, problem) = await ReadAllAsync(request, field, cancellationToken);
+        return (uploads?.FirstOrDefault(), problem);
+    }
+
+    /// <summary>Every file of the form (<paramref name="field"/> null: under any field name), each checked.</summary>
+    public async Task<(IReadOnlyList<Upload>? Uploads, UploadProblem? Problem)> ReadAllAsync(HttpRequest request, string? field, CancellationToken cancellationToken)
+    {
         var limit = options.Value.MaxUploadBytes;
         if (request.ContentLength > limit + FormOverheadBytes)
         {
@@ -42,12 +49,33 @@ internal sealed class UploadReader(IOptions<WebTierOptions> options)
             return (null, new UploadProblem(StatusCodes.Status400BadRequest, $"The multipart form could not be read: {e.Message}"));
         }
 
-        var file = form.Files.GetFile(field);
-        if (file is null)
+        IFormFile[] files = field is null ? [.. form.Files] : form.Files.GetFile(field) is { } one ? [one] : [];
+        if (files.Length == 0)
         {
             var sent = form.Files.Count == 0 ? "no file" : $"a file in '{form.Files[0].Name}'";
-            return (null, new UploadProblem(StatusCodes.Status400BadRequest, $"The picture must be in the multipart field '{field}' (the form had {sent})."));
+            return (null, new UploadProblem(StatusCodes.Status400BadRequest, field is null
+                ? "The form has no file: send one or more pictures."
+                : $"The picture must be in the multipart field '{field}' (the form had {sent})."));
         }
+        if (files.Sum(f => f.Length) > limit)
+        {
+            return (null, TooLarge(limit));
+        }
+        var uploads = new List<Upload>();
+        foreach (var file in files)
+        {
+            var (upload, problem) = await CheckAsync(file, limit, cancellationToken);
+            if (problem is not null)
+            {
+                return (null, files.Length > 1 ? problem with { Detail = $"{file.FileName}: {problem.Detail}" } : problem);
+            }
+            uploads.Add(upload!);
+        }
+        return (uploads, null);
+    }
+
+    private static async Task<(Upload? Upload, UploadProblem? Problem)> CheckAsync(IFormFile file, long limit, CancellationToken cancellationToken)
+    {
         if (file.Length > limit)
         {
             return (null, TooLarge(limit));

@@ -25,7 +25,7 @@ public sealed class WebTierOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (!RecognitionMode.IsKnown(Mode))
+        if (!RecognitionMode.IsServiceMode(Mode))
         {
             yield return new ValidationResult($"WebTier:Mode must be '{RecognitionMode.Model}' or '{RecognitionMode.Lookup}', not '{Mode}'.");
         }

@@ -3,27 +3,38 @@ using System.Text.Json.Serialization;
 
 namespace FaceRecognition.Cloud.Messaging;
 
-/// <summary>How the app tier answers: with the models, or from the label table (infrastructure runs at full speed).</summary>
+/// <summary>
+/// What a request asks: recognise with the models, answer from the label table (infrastructure runs at full speed),
+/// or enrol the pictures under a key prefix as faces of <see cref="RecognitionRequest.Name"/>.
+/// </summary>
 public static class RecognitionMode
 {
     public const string Model = "model";
     public const string Lookup = "lookup";
+    public const string Enroll = "enroll";
 
-    public static bool IsKnown(string? mode) => mode is Model or Lookup;
+    /// <summary>The modes a deployment runs in (configuration): model or lookup.</summary>
+    public static bool IsServiceMode(string? mode) => mode is Model or Lookup;
+
+    public static bool IsKnown(string? mode) => mode is Model or Lookup or Enroll;
 }
 
 /// <summary>
 /// Web tier -> app tier, on the request queue (which refuses anything over 1 KB: the picture itself is in S3).
 /// <c>V</c> is the contract version; a consumer refuses versions it does not know.
 /// </summary>
-public sealed record RecognitionRequest(int V, string Id, string Bucket, string Key, string ReplyQueue, string Mode)
+/// <param name="Key">The picture; for <see cref="RecognitionMode.Enroll"/> the key prefix under which the pictures are.</param>
+/// <param name="Name">Enrolment only: the identity the pictures show.</param>
+public sealed record RecognitionRequest(int V, string Id, string Bucket, string Key, string ReplyQueue, string Mode, string? Name = null)
 {
     public const int Version = 1;
 }
 
 /// <summary>App tier -> the waiting web-tier instance: the answer, or an error saying what went wrong.</summary>
+/// <param name="Notes">Enrolment: the pictures that were not used and why.</param>
+/// <param name="Enrolled">Enrolment: faces added to the identity.</param>
 public sealed record RecognitionReply(int V, string Id, string? Name, string? Kind, ReplyFace[]? Faces, ReplyTimings? Timings,
-    ReplyError? Error)
+    ReplyError? Error, string[]? Notes = null, int? Enrolled = null)
 {
     public static RecognitionReply Failure(string id, string code, string message) =>
         new(RecognitionRequest.Version, id, null, null, null, null, new ReplyError(code, message));
@@ -44,6 +55,8 @@ public static class ReplyErrorCodes
     public const string BadImage = "bad-image";
     /// <summary>The stem is not in the lookup table (the web tier answers 404).</summary>
     public const string NotInTable = "not-in-table";
+    /// <summary>Enrolment: no picture showed exactly one face (the web tier answers 422).</summary>
+    public const string NoFace = "no-face";
     /// <summary>The request could not be processed after every retry (the web tier answers 502).</summary>
     public const string Failed = "failed";
 }
@@ -64,9 +77,10 @@ public static class RecognitionMessages
             throw new InvalidDataException($"Request contract version {request.V} is not supported (expected {RecognitionRequest.Version}).");
         }
         if (string.IsNullOrEmpty(request.Id) || string.IsNullOrEmpty(request.Bucket) || string.IsNullOrEmpty(request.Key)
-            || string.IsNullOrEmpty(request.ReplyQueue) || !RecognitionMode.IsKnown(request.Mode))
+            || string.IsNullOrEmpty(request.ReplyQueue) || !RecognitionMode.IsKnown(request.Mode)
+            || (request.Mode == RecognitionMode.Enroll) != (request.Name is not null))
         {
-            throw new InvalidDataException("Request lacks id, bucket, key or reply queue, or names an unknown mode.");
+            throw new InvalidDataException("Request lacks id, bucket, key or reply queue, names an unknown mode, or has a name without being an enrolment.");
         }
         return request;
     }

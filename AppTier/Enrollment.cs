@@ -1,0 +1,79 @@
+using Amazon.S3;
+using Amazon.S3.Model;
+using FaceRecognition.Cloud.Messaging;
+using FaceRecognition.Cloud.Storage;
+using FaceRecognition.Cloud.Topology;
+using FaceRecognition.Vision;
+using FaceRecognition.Vision.Identities;
+using FaceRecognition.Vision.Imaging;
+using Microsoft.Extensions.Options;
+
+namespace FaceRecognition.AppTier;
+
+/// <summary>
+/// An enrolment job: every picture under the request's key prefix is analysed; each showing exactly one face adds
+/// that face to the identity in the gallery object (a conditional write, so concurrent enrolments never lose each
+/// other's faces). Pictures with no face or several faces are reported back, not silently skipped.
+/// </summary>
+internal sealed partial class Enrollment(IAmazonS3 s3, TopologyNames names, IServiceProvider services, GalleryCache gallery,
+    IOptions<AppTierOptions> options, ILogger<Enrollment> logger)
+{
+    public const int MaxPictures = 50;
+
+    public async Task<RecognitionReply> EnrollAsync(RecognitionRequest request, CancellationToken cancellationToken)
+    {
+        var name = request.Name!;
+        IdentityName.Validate(name);
+        var listed = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = request.Bucket, Prefix = request.Key, MaxKeys = MaxPictures }, cancellationToken);
+        var engine = services.GetRequiredService<FaceRecognizer>();
+        var descriptors = new List<float[]>();
+        var notes = new List<string>();
+        foreach (var entry in listed.S3Objects ?? [])
+        {
+            var file = entry.Key[request.Key.Length..];
+            if (entry.Size > options.Value.MaxImageBytes)
+            {
+                notes.Add($"{file}: larger than {options.Value.MaxImageBytes:N0} bytes");
+                continue;
+            }
+            using var response = await s3.GetObjectAsync(request.Bucket, entry.Key, cancellationToken);
+            using var buffer = new MemoryStream();
+            await response.ResponseStream.CopyToAsync(buffer, cancellationToken);
+            try
+            {
+                var faces = engine.Analyze(engine.Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
+                if (faces.Count == 1)
+                {
+                    descriptors.Add(faces[0].Descriptor);
+                }
+                else
+                {
+                    notes.Add(faces.Count == 0 ? $"{file}: no face found" : $"{file}: {faces.Count} faces found; send pictures of this person alone");
+                }
+            }
+            catch (ImageRejectedException e)
+            {
+                notes.Add($"{file}: {e.Message}");
+            }
+        }
+
+        if (descriptors.Count == 0)
+        {
+            return RecognitionReply.Failure(request.Id, ReplyErrorCodes.NoFace, $"No picture could be enrolled for '{name}'.") with { Notes = [.. notes] };
+        }
+        await ObjectUpdater.UpdateAsync(s3, names.GalleryBucket, TopologyNames.GalleryObjectKey, current =>
+        {
+            var updated = current is null ? new Gallery() : Gallery.Load(new MemoryStream(current));
+            updated.Enroll(name, descriptors);
+            using var output = new MemoryStream();
+            updated.Save(output);
+            return output.ToArray();
+        }, cancellationToken);
+        await gallery.RefreshAsync(cancellationToken);
+        LogEnrolled(name, descriptors.Count, notes.Count);
+        return new RecognitionReply(RecognitionRequest.Version, request.Id, name, "Enrolled", null, null, null, [.. notes], descriptors.Count);
+    }
+
+    [LoggerMessage(LogLevel.Information, "Enrolled {Faces} face(s) of {Name}; {Skipped} picture(s) not used")]
+    private partial void LogEnrolled(string name, int faces, int skipped);
+}

@@ -1,0 +1,102 @@
+using Amazon.S3;
+using FaceRecognition.Cloud.Storage;
+using FaceRecognition.Cloud.Topology;
+using FaceRecognition.Vision.Identities;
+
+namespace FaceRecognition.WebTier;
+
+/// <summary>
+/// Enrolled people. Enrolment is a job for an app-tier instance (where the models are); listing and removal read and
+/// rewrite the gallery object directly. App-tier instances pick up changes within seconds.
+/// </summary>
+internal static class IdentityEndpoints
+{
+    public static void MapIdentityEndpoints(this WebApplication app)
+    {
+        var identities = app.MapGroup("/api/identities");
+
+        identities.MapPost("/{name}/faces", async (string name, HttpRequest request, UploadReader reader, RecognitionClient client, CancellationToken cancellationToken) =>
+        {
+            if (!IdentityName.IsValid(name))
+            {
+                return Problem(StatusCodes.Status400BadRequest, $"'{name}' is not a valid name: use 1 to {IdentityName.MaxLength} letters, digits, '_', '-' or '.'.");
+            }
+            var (uploads, problem) = await reader.ReadAllAsync(request, field: null, cancellationToken);
+            if (problem is not null)
+            {
+                return Problem(problem.Status, problem.Detail);
+            }
+            try
+            {
+                var (id, reply) = await client.EnrollAsync(name, uploads!, cancellationToken);
+                if (reply.Error is { } error)
+                {
+                    var detail = string.Join(" ", [$"Request {id}: {error.Message}", .. reply.Notes ?? []]);
+                    return Problem(error.Code == Cloud.Messaging.ReplyErrorCodes.NoFace ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status502BadGateway, detail);
+                }
+                return TypedResults.Ok(new EnrollmentResponse(id, name, reply.Enrolled ?? 0, reply.Notes ?? []));
+            }
+            catch (ReplyTimeoutException e)
+            {
+                return Problem(StatusCodes.Status504GatewayTimeout, e.Message);
+            }
+            catch (CloudUnavailableException e)
+            {
+                return Problem(StatusCodes.Status503ServiceUnavailable, e.Message);
+            }
+            finally
+            {
+                foreach (var upload in uploads ?? [])
+                {
+                    await upload.Content.DisposeAsync();
+                }
+            }
+        })
+        .DisableAntiforgery()
+        .WithSummary("Enrol one or more pictures (any multipart field names) as faces of {name}.")
+        .Produces<EnrollmentResponse>()
+        .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+        .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        identities.MapGet("/", async (IAmazonS3 s3, TopologyNames names, CancellationToken cancellationToken) =>
+        {
+            var (bytes, _) = await ObjectUpdater.ReadAsync(s3, names.GalleryBucket, TopologyNames.GalleryObjectKey, cancellationToken);
+            var gallery = bytes is null ? new Gallery() : Gallery.Load(new MemoryStream(bytes));
+            return TypedResults.Ok(gallery.Identities.Select(i => new IdentitySummary(i.Name, i.Faces)).ToArray());
+        })
+        .WithSummary("Every enrolled identity with its number of faces.")
+        .Produces<IdentitySummary[]>();
+
+        identities.MapDelete("/{name}", async (string name, IAmazonS3 s3, TopologyNames names, CancellationToken cancellationToken) =>
+        {
+            if (!IdentityName.IsValid(name))
+            {
+                return Problem(StatusCodes.Status400BadRequest, $"'{name}' is not a valid name.");
+            }
+            var removed = await ObjectUpdater.UpdateAsync(s3, names.GalleryBucket, TopologyNames.GalleryObjectKey, current =>
+            {
+                if (current is null)
+                {
+                    return null;
+                }
+                var gallery = Gallery.Load(new MemoryStream(current));
+                if (!gallery.Remove(name))
+                {
+                    return null;
+                }
+                using var output = new MemoryStream();
+                gallery.Save(output);
+                return output.ToArray();
+            }, cancellationToken);
+            return removed ? Results.NoContent() : Problem(StatusCodes.Status404NotFound, $"'{name}' is not enrolled.");
+        })
+        .WithSummary("Forget an identity and all its faces.")
+        .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static IResult Problem(int status, string detail) => TypedResults.Problem(detail, statusCode: status);
+}
+
+public sealed record EnrollmentResponse(string RequestId, string Name, int Enrolled, string[] Skipped);
+
+public sealed record IdentitySummary(string Name, int Faces);

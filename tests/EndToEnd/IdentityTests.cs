@@ -1,0 +1,83 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using FaceRecognition.Vision;
+using Microsoft.Extensions.Options;
+using SkiaSharp;
+
+namespace FaceRecognition.EndToEnd.Tests;
+
+/// <summary>Enrolment through the web tier (a job for the app tier), listing, recognition of the enrolled, removal.</summary>
+public sealed class IdentityTests
+{
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task People_enrolled_through_the_api_are_recognised_listed_and_forgotten()
+    {
+        var group = await File.ReadAllBytesAsync(TestFiles.FaceApiDemo("sample1.jpg"), _ct);
+        var (tight, wide) = FaceCrops(group);
+        var data = Directory.CreateTempSubdirectory("facerec-e2e-").FullName;
+        await using var run = await AppHostRun.StartAsync(data, _ct);
+        await run.WebTierHealthy(_ct);
+        using var http = new HttpClient { BaseAddress = run.WebTierUrl, Timeout = TimeSpan.FromMinutes(2) };
+
+        var first = await Enroll(http, "Ann", ("a", tight, "ann.png"));
+        var second = await Enroll(http, "Ann", ("x", wide, "ann-wide.png"), ("y", group, "group.jpg"));
+        var onlyGroup = await Enroll(http, "Bea", ("z", group, "group.jpg"));
+        var badName = await Enroll(http, "bad name!", ("a", tight, "ann.png"));
+
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.Equal(1, first.Json!.Value.GetProperty("enrolled").GetInt32());
+        Assert.Equal(HttpStatusCode.OK, second.Status);
+        Assert.Equal(1, second.Json!.Value.GetProperty("enrolled").GetInt32());
+        Assert.Contains("3 faces found", second.Json.Value.GetProperty("skipped")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, onlyGroup.Status);
+        Assert.Contains("3 faces found", onlyGroup.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, badName.Status);
+        Assert.Equal("[{\"name\":\"Ann\",\"faces\":2}]", await http.GetStringAsync(new Uri("/api/identities", UriKind.Relative), _ct));
+
+        using var recognised = await http.PostAsync(new Uri("/api/recognitions", UriKind.Relative), TestFiles.Form("file", group, "sample1.jpg"), _ct);
+        using var json = JsonDocument.Parse(await recognised.Content.ReadAsStringAsync(_ct));
+        var names = json.RootElement.GetProperty("faces").EnumerateArray().Select(f => f.GetProperty("name").GetString()).ToArray();
+        Assert.Equal(["Ann", "Unknown", "Unknown"], names.Order());
+
+        using var removed = await http.DeleteAsync(new Uri("/api/identities/Ann", UriKind.Relative), _ct);
+        using var again = await http.DeleteAsync(new Uri("/api/identities/Ann", UriKind.Relative), _ct);
+        Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        Assert.Equal("[]", await http.GetStringAsync(new Uri("/api/identities", UriKind.Relative), _ct));
+    }
+
+    private async Task<(HttpStatusCode Status, string Body, JsonElement? Json)> Enroll(HttpClient http, string name, params (string Field, byte[] Bytes, string FileName)[] files)
+    {
+        using var form = new MultipartFormDataContent();
+        foreach (var (field, bytes, fileName) in files)
+        {
+            var content = new ByteArrayContent(bytes);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            form.Add(content, field, fileName);
+        }
+        using var response = await http.PostAsync(new Uri($"/api/identities/{Uri.EscapeDataString(name)}/faces", UriKind.Relative), form, _ct);
+        var body = await response.Content.ReadAsStringAsync(_ct);
+        return (response.StatusCode, body, response.IsSuccessStatusCode ? JsonDocument.Parse(body).RootElement.Clone() : null);
+    }
+
+    /// <summary>The leftmost face of the photo, cropped tight and wide (two different pictures of one person).</summary>
+    private static (byte[] Tight, byte[] Wide) FaceCrops(byte[] photo)
+    {
+        using var engine = new FaceRecognizer(Options.Create(new VisionOptions()));
+        var box = engine.Detect(engine.Decode(photo)).Select(d => d.Box).OrderBy(b => b.X).First();
+        using var bitmap = SKBitmap.Decode(photo);
+        byte[] Crop(double margin)
+        {
+            var pad = box.Width * margin;
+            var rect = SKRectI.Create((int)Math.Max(0, box.X - pad), (int)Math.Max(0, box.Y - pad), (int)(box.Width + (2 * pad)), (int)(box.Height + (2 * pad)));
+            using var subset = new SKBitmap();
+            bitmap.ExtractSubset(subset, rect);
+            using var encoded = subset.Encode(SKEncodedImageFormat.Png, 100);
+            return encoded.ToArray();
+        }
+        return (Crop(0.1), Crop(0.5));
+    }
+}
