@@ -9,7 +9,9 @@ namespace FaceRecognition.Cloud.Messaging;
 /// </summary>
 public static class MessageTracing
 {
-    public static readonly ActivitySource Source = new("FaceRecognition.Messaging");
+    public const string SourceName = "FaceRecognition.Messaging";
+
+    public static readonly ActivitySource Source = new(SourceName);
 
     /// <summary>Adds the current activity's context to <paramref name="attributes"/>.</summary>
     public static void Inject(Activity? activity, Dictionary<string, MessageAttributeValue> attributes)

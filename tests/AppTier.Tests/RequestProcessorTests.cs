@@ -1,0 +1,174 @@
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Amazon.SQS;
+using Amazon.SQS.Model;
+using FaceRecognition.Cloud;
+using FaceRecognition.Cloud.Messaging;
+using FaceRecognition.Cloud.Topology;
+using FaceRecognition.Emulator.Hosting;
+using FaceRecognition.Vision;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FaceRecognition.AppTier.Tests;
+
+/// <summary>One request message through the processor, against the real emulator with the system's topology.</summary>
+public sealed class RequestProcessorTests : IAsyncLifetime
+{
+    private const string AccessKey = "AKIAAPPTIERTESTS0001";
+    private const string SecretKey = "app-tier-tests-secret";
+    private readonly string _data = Directory.CreateTempSubdirectory("facerec-apptier-").FullName;
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+    private readonly TopologyNames _names = new("apptier");
+    private EmulatorHost _emulator = null!;
+    private ServiceProvider _services = null!;
+    private IAmazonS3 _s3 = null!;
+    private IAmazonSQS _sqs = null!;
+    private string _requestQueue = null!;
+    private string _replyQueue = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _emulator = await EmulatorHost.StartAsync(o =>
+        {
+            o.DataDirectory = _data;
+            o.Credentials = [$"{AccessKey}:{SecretKey}"];
+        });
+        var credentials = new BasicAWSCredentials(AccessKey, SecretKey);
+        _s3 = new AmazonS3Client(credentials, new AmazonS3Config { ServiceURL = _emulator.ServiceUrl.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
+        _sqs = new AmazonSQSClient(credentials, new AmazonSQSConfig { ServiceURL = _emulator.ServiceUrl.ToString(), AuthenticationRegion = "us-east-1" });
+        await new TopologyProvisioner(_s3, _sqs, NullLogger.Instance).ProvisionAsync(SystemTopology.For(_names), _ct);
+        _requestQueue = (await _sqs.GetQueueUrlAsync(_names.RequestQueue, _ct)).QueueUrl;
+        _replyQueue = (await _sqs.CreateQueueAsync(_names.ReplyQueueFor("test"), _ct)).QueueUrl;
+
+        var table = Path.Combine(_data, "labels.csv");
+        await File.WriteAllTextAsync(table, "Image,Results\ntest_001,Paul\n", _ct);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Recognition:Mode"] = "lookup",
+            ["Recognition:LookupTable"] = table,
+        }).Build();
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(_s3)
+            .AddSingleton(_sqs)
+            .AddSingleton(_names)
+            .AddVision(configuration);
+        services.AddOptions<AppTierOptions>();
+        services.AddOptions<RecognitionOptions>().Bind(configuration.GetSection(RecognitionOptions.SectionName));
+        services.AddSingleton<GalleryCache>().AddSingleton<Recognition>().AddSingleton<Enrollment>().AddSingleton<SqsBatcher>().AddSingleton<RequestProcessor>();
+        _services = services.BuildServiceProvider();
+    }
+
+    [Fact]
+    public async Task A_lookup_request_is_answered_stored_and_deleted()
+    {
+        await Put("test_001/r1.jpg", [0xFF, 0xD8, 0xFF, 0xE0]);
+        var message = await SendAndReceive(Request("r1", "test_001/r1.jpg", RecognitionMode.Lookup));
+
+        await Processor.ProcessAsync(_requestQueue, message, _ct);
+
+        var reply = await Reply();
+        Assert.Equal(("r1", "Paul", (ReplyError?)null), (reply.Id, reply.Name, reply.Error));
+        Assert.NotNull(reply.Timings);
+        Assert.Equal("Paul", await Output("test_001"));
+        Assert.Equal(0, await Waiting(_requestQueue));
+    }
+
+    [Fact]
+    public async Task A_picture_that_is_not_one_gets_an_error_reply_at_once_and_no_result()
+    {
+        await Put("junk/r2.jpg", "not a picture"u8.ToArray());
+        var message = await SendAndReceive(Request("r2", "junk/r2.jpg", RecognitionMode.Model));
+
+        await Processor.ProcessAsync(_requestQueue, message, _ct);
+
+        var reply = await Reply();
+        Assert.Equal(ReplyErrorCodes.BadImage, reply.Error!.Code);
+        Assert.Contains("not a picture", reply.Error.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<NoSuchKeyException>(() => Output("junk"));
+        Assert.Equal(0, await Waiting(_requestQueue));
+    }
+
+    [Fact]
+    public async Task A_failing_request_is_retried_then_dead_lettered_and_the_client_told_on_the_last_attempt()
+    {
+        // The picture does not exist: every attempt fails.
+        await _sqs.SendMessageAsync(_requestQueue, RecognitionMessages.Serialize(Request("r3", "gone/r3.jpg", RecognitionMode.Lookup)), _ct);
+        for (var attempt = 1; attempt <= SystemTopology.MaxReceiveCount; attempt++)
+        {
+            var message = await Receive(_requestQueue);
+            Assert.Equal(attempt.ToString(System.Globalization.CultureInfo.InvariantCulture), message.Attributes["ApproximateReceiveCount"]);
+            await Processor.ProcessAsync(_requestQueue, message, _ct);
+            await _sqs.ChangeMessageVisibilityAsync(_requestQueue, message.ReceiptHandle, 0, _ct);
+        }
+
+        var reply = await Reply();
+        Assert.Equal(("r3", ReplyErrorCodes.Failed), (reply.Id, reply.Error!.Code));
+        var none = await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest(_requestQueue) { WaitTimeSeconds = 0 }, _ct);
+        Assert.Empty(none.Messages ?? []);
+        var deadLetters = (await _sqs.GetQueueUrlAsync(_names.RequestDeadLetterQueue, _ct)).QueueUrl;
+        Assert.Equal(1, await Waiting(deadLetters));
+    }
+
+    [Fact]
+    public async Task A_message_that_is_not_a_request_is_left_for_the_dead_letter_queue()
+    {
+        await _sqs.SendMessageAsync(_requestQueue, "{\"hello\":", _ct);
+        var message = await Receive(_requestQueue);
+
+        await Processor.ProcessAsync(_requestQueue, message, _ct);
+        await _sqs.ChangeMessageVisibilityAsync(_requestQueue, message.ReceiptHandle, 0, _ct);
+
+        Assert.Equal(1, await Waiting(_requestQueue));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _emulator.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    private RequestProcessor Processor => _services.GetRequiredService<RequestProcessor>();
+
+    private RecognitionRequest Request(string id, string key, string mode) =>
+        new(RecognitionRequest.Version, id, _names.InputBucket, key, _names.ReplyQueueFor("test"), mode);
+
+    private Task Put(string key, byte[] bytes) =>
+        _s3.PutObjectAsync(new PutObjectRequest { BucketName = _names.InputBucket, Key = key, InputStream = new MemoryStream(bytes) }, _ct);
+
+    private async Task<Message> SendAndReceive(RecognitionRequest request)
+    {
+        await _sqs.SendMessageAsync(_requestQueue, RecognitionMessages.Serialize(request), _ct);
+        return await Receive(_requestQueue);
+    }
+
+    private async Task<Message> Receive(string queue)
+    {
+        var response = await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest(queue)
+        {
+            WaitTimeSeconds = 5,
+            MessageSystemAttributeNames = ["ApproximateReceiveCount"],
+            MessageAttributeNames = ["All"],
+        }, _ct);
+        return Assert.Single(response.Messages ?? []);
+    }
+
+    private async Task<RecognitionReply> Reply() => RecognitionMessages.ParseReply((await Receive(_replyQueue)).Body);
+
+    private async Task<string> Output(string stem)
+    {
+        using var response = await _s3.GetObjectAsync(_names.OutputBucket, stem, _ct);
+        using var reader = new StreamReader(response.ResponseStream);
+        return await reader.ReadToEndAsync(_ct);
+    }
+
+    private async Task<int> Waiting(string queue)
+    {
+        var attributes = await _sqs.GetQueueAttributesAsync(queue, ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"], _ct);
+        return attributes.ApproximateNumberOfMessages + attributes.ApproximateNumberOfMessagesNotVisible;
+    }
+}

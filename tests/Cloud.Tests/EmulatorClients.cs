@@ -1,0 +1,39 @@
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.SQS;
+using FaceRecognition.Emulator.Hosting;
+
+namespace FaceRecognition.Cloud.Tests;
+
+/// <summary>An in-process emulator with real SDK clients, one per test class.</summary>
+public sealed class EmulatorClients : IAsyncLifetime
+{
+    private const string AccessKey = "AKIACLOUDTESTS000001";
+    private const string SecretKey = "cloud-tests-secret";
+    private readonly string _data = Directory.CreateTempSubdirectory("facerec-cloud-").FullName;
+    private EmulatorHost _emulator = null!;
+
+    public AmazonS3Client S3 { get; private set; } = null!;
+
+    public AmazonSQSClient Sqs { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _emulator = await EmulatorHost.StartAsync(o =>
+        {
+            o.DataDirectory = _data;
+            o.Credentials = [$"{AccessKey}:{SecretKey}"];
+        });
+        var credentials = new BasicAWSCredentials(AccessKey, SecretKey);
+        S3 = new AmazonS3Client(credentials, new AmazonS3Config { ServiceURL = _emulator.ServiceUrl.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
+        Sqs = new AmazonSQSClient(credentials, new AmazonSQSConfig { ServiceURL = _emulator.ServiceUrl.ToString(), AuthenticationRegion = "us-east-1" });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        S3.Dispose();
+        Sqs.Dispose();
+        await _emulator.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
+    }
+}
