@@ -12,10 +12,18 @@ public static class ServiceExtensions
     {
         var settings = ServiceSettings.From(builder.Configuration);
 
-        builder.AddBuiltProject<Projects.WebTier>(WebTierName, "FaceRecognition.WebTier", settings.WebTierPort)
-            .WithCloud(cloud)
-            .WithEnvironment("WebTier__Mode", settings.Mode)
-            .WithExternalHttpEndpoints();
+        for (var i = 1; i <= settings.WebTierReplicas; i++)
+        {
+            var webTier = builder.AddBuiltProject<Projects.WebTier>(i == 1 ? WebTierName : $"{WebTierName}-{i}", "FaceRecognition.WebTier",
+                    i == 1 ? settings.WebTierPort : null)
+                .WithCloud(cloud)
+                .WithEnvironment("WebTier__Mode", settings.Mode)
+                .WithExternalHttpEndpoints();
+            foreach (var (variable, value) in ServiceSettings.PassThrough(builder.Configuration, "WebTier"))
+            {
+                webTier.WithEnvironment(variable, value);
+            }
+        }
 
         for (var i = 1; i <= settings.AppTierReplicas; i++)
         {
@@ -25,6 +33,10 @@ public static class ServiceExtensions
             if (settings.LookupTable is { } table)
             {
                 appTier.WithEnvironment("Recognition__LookupTable", table);
+            }
+            foreach (var (variable, value) in ServiceSettings.PassThrough(builder.Configuration, "AppTier"))
+            {
+                appTier.WithEnvironment(variable, value);
             }
         }
     }

@@ -5,9 +5,10 @@ namespace FaceRecognition.AppHost.Services;
 
 /// <summary>
 /// The AppHost's service configuration: <c>Recognition:Mode</c> (model | lookup), <c>Recognition:LookupTable</c> (an
-/// Image,Results CSV), <c>WebTier:Port</c> (8000; 0 = any free port) and <c>AppTier:Replicas</c>.
+/// Image,Results CSV), <c>WebTier:Port</c> (8000; 0 = any free port; further replicas take free ports),
+/// <c>WebTier:Replicas</c> and <c>AppTier:Replicas</c>.
 /// </summary>
-internal sealed record ServiceSettings(string Mode, string? LookupTable, int? WebTierPort, int AppTierReplicas)
+internal sealed record ServiceSettings(string Mode, string? LookupTable, int? WebTierPort, int WebTierReplicas, int AppTierReplicas)
 {
     public static ServiceSettings From(IConfiguration configuration)
     {
@@ -25,11 +26,24 @@ internal sealed record ServiceSettings(string Mode, string? LookupTable, int? We
         {
             throw new DistributedApplicationException("Recognition:Mode=lookup needs Recognition:LookupTable, the path of an Image,Results CSV.");
         }
-        var replicasText = configuration["AppTier:Replicas"] ?? "1";
-        if (!int.TryParse(replicasText, out var replicas) || replicas is < 1 or > 20)
-        {
-            throw new DistributedApplicationException($"AppTier:Replicas is '{replicasText}'; use 1 to 20.");
-        }
-        return new ServiceSettings(mode, table, CloudSettings.Port(configuration, "WebTier:Port", 8000), replicas);
+        return new ServiceSettings(mode, table, CloudSettings.Port(configuration, "WebTier:Port", 8000),
+            Replicas(configuration, "WebTier:Replicas", 1, 4), Replicas(configuration, "AppTier:Replicas", 1, 20));
+    }
+
+    /// <summary>
+    /// The rest of a service's section (<c>WebTier:ReplyTimeoutSeconds</c>, <c>AppTier:Concurrency</c>, ...) goes to the
+    /// service as environment variables; Port and Replicas are the AppHost's own.
+    /// </summary>
+    public static IEnumerable<(string Variable, string Value)> PassThrough(IConfiguration configuration, string section) =>
+        configuration.GetSection(section).GetChildren()
+            .Where(c => c.Value is not null && c.Key is not "Port" and not "Replicas")
+            .Select(c => ($"{section}__{c.Key}", c.Value!));
+
+    private static int Replicas(IConfiguration configuration, string key, int defaultCount, int max)
+    {
+        var text = configuration[key] ?? defaultCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return int.TryParse(text, out var count) && count >= 1 && count <= max
+            ? count
+            : throw new DistributedApplicationException($"{key} is '{text}'; use 1 to {max}.");
     }
 }
