@@ -6,6 +6,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using FaceRecognition.AppHost.Services;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FaceRecognition.EndToEnd.Tests;
 
@@ -69,6 +70,77 @@ public sealed class ResilienceTests
 
         Assert.Equal(30, answers.Count);
         Assert.All(answers, a => Assert.Equal($"200 {a.Key}:Unknown", a.Value));
+    }
+
+    [Fact]
+    public async Task Without_an_app_tier_a_request_gets_504_naming_its_id_and_the_result_lands_once_one_is_back()
+    {
+        var photo = await File.ReadAllBytesAsync(Photos()[0], _ct);
+        await using var run = await AppHostRun.StartAsync(Data(), _ct, "--WebTier:ReplyTimeoutSeconds=2");
+        await run.WebTierHealthy(_ct);
+        var appTier = $"{ServiceExtensions.AppTierPrefix}1";
+        await run.App.ResourceNotifications.WaitForResourceHealthyAsync(appTier, _ct);
+        var commands = run.App.Services.GetRequiredService<ResourceCommandService>();
+        Assert.True((await commands.ExecuteCommandAsync(appTier, KnownResourceCommands.StopCommand, _ct)).Success);
+        using var http = new HttpClient { BaseAddress = run.WebTierUrl, Timeout = TimeSpan.FromMinutes(2) };
+
+        using var response = await http.PostAsync(new Uri("/api/recognitions", UriKind.Relative), TestFiles.Form("file", photo, "late.jpg"), _ct);
+        var body = await response.Content.ReadAsStringAsync(_ct);
+        Assert.True((await commands.ExecuteCommandAsync(appTier, KnownResourceCommands.StartCommand, _ct)).Success);
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        Assert.Matches("No reply to request [0-9a-f]{32} within 2 s", body);
+        using var s3 = run.S3();
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        string? stored = null;
+        while (stored is null && DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var result = await s3.GetObjectAsync("facerec-out-bucket", "late", _ct);
+                using var reader = new StreamReader(result.ResponseStream);
+                stored = await reader.ReadToEndAsync(_ct);
+            }
+            catch (Amazon.S3.AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+                await Task.Delay(250, _ct);
+            }
+        }
+        Assert.Equal("Unknown", stored);
+    }
+
+    [Fact]
+    public async Task With_the_cloud_down_requests_get_503_and_the_web_tier_keeps_serving()
+    {
+        var photo = await File.ReadAllBytesAsync(Photos()[0], _ct);
+        await using var run = await AppHostRun.StartAsync(Data(), _ct);
+        await run.WebTierHealthy(_ct);
+        var commands = run.App.Services.GetRequiredService<ResourceCommandService>();
+        Assert.True((await commands.ExecuteCommandAsync(FaceRecognition.AppHost.Cloud.CloudExtensions.EmulatorName, KnownResourceCommands.StopCommand, _ct)).Success);
+        using var http = new HttpClient { BaseAddress = run.WebTierUrl, Timeout = TimeSpan.FromMinutes(2) };
+
+        using var response = await http.PostAsync(new Uri("/", UriKind.Relative), TestFiles.Form("inputFile", photo, "down.jpg"), _ct);
+        using var health = await http.GetAsync(new Uri("/alive", UriKind.Relative), _ct);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("could not take the request", await response.Content.ReadAsStringAsync(_ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_api_is_described_by_an_openapi_document()
+    {
+        await using var run = await AppHostRun.StartAsync(Data(), _ct);
+        await run.WebTierHealthy(_ct);
+        using var http = new HttpClient { BaseAddress = run.WebTierUrl };
+
+        using var document = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/openapi.json", UriKind.Relative), _ct));
+
+        var paths = document.RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToArray();
+        Assert.Contains("/api/recognitions", paths);
+        Assert.Contains("/api/results/{stem}", paths);
+        Assert.Contains("/api/identities/{name}/faces", paths);
+        Assert.DoesNotContain("/", paths);
     }
 
     private static string Data() => Directory.CreateTempSubdirectory("facerec-e2e-").FullName;
