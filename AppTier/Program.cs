@@ -10,6 +10,10 @@ builder.AddBasicServiceDefaults();
 builder.AddAwsClients();
 builder.Services.AddCloudNames(builder.Configuration);
 builder.Services.AddVision(builder.Configuration);
+// The app tier runs one recognition per core at once; each then does best on one ONNX thread (measured on 2 cores:
+// 31.6 ms per picture with 2 callers x 1 thread against 35.6 ms with 2 callers x 2 threads). An explicit
+// Vision:Onnx:IntraOpThreads still wins.
+builder.Services.PostConfigure<VisionOptions>(o => o.Onnx.IntraOpThreads = o.Onnx.IntraOpThreads == 0 ? 1 : o.Onnx.IntraOpThreads);
 builder.Services.AddOptions<AppTierOptions>().Bind(builder.Configuration.GetSection(AppTierOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddOptions<RecognitionOptions>().Bind(builder.Configuration.GetSection(RecognitionOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton<GalleryCache>();
