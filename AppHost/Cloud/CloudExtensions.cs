@@ -76,7 +76,8 @@ public static class CloudExtensions
             .WithEnvironment("Emulator__Region", settings.Region)
             .WithEnvironment("Emulator__Credentials__0", ReferenceExpression.Create($"{accessKey}:{secretKey}"))
             .WithHttpHealthCheck("/_emulator/health")
-            .WithOtlpExporter();
+            .WithOtlpExporter()
+            .WithFullyOptimisedCode();
         return emulator;
     }
 
