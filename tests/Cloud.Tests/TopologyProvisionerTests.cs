@@ -11,25 +11,18 @@ namespace FaceRecognition.Cloud.Tests;
 
 public sealed class TopologyProvisionerTests : IAsyncLifetime
 {
-    private const string AccessKey = "AKIAPROVISIONERTEST1";
-    private const string SecretKey = "provisioner-test-secret";
-    private readonly string _data = Directory.CreateTempSubdirectory("facerec-provisioner-").FullName;
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private EmulatorHost _emulator = null!;
+    private readonly EmulatorClients _cloud = new();
     private AmazonS3Client _s3 = null!;
     private AmazonSQSClient _sqs = null!;
 
     public async ValueTask InitializeAsync()
     {
-        _emulator = await EmulatorHost.StartAsync(o =>
-        {
-            o.DataDirectory = _data;
-            o.Credentials = [$"{AccessKey}:{SecretKey}"];
-        });
-        var credentials = new BasicAWSCredentials(AccessKey, SecretKey);
-        _s3 = new AmazonS3Client(credentials, new AmazonS3Config { ServiceURL = _emulator.ServiceUrl.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
-        _sqs = new AmazonSQSClient(credentials, new AmazonSQSConfig { ServiceURL = _emulator.ServiceUrl.ToString(), AuthenticationRegion = "us-east-1" });
+        await _cloud.InitializeAsync();
+        (_s3, _sqs) = (_cloud.S3, _cloud.Sqs);
     }
+
+    public ValueTask DisposeAsync() => _cloud.DisposeAsync();
 
     private Task Provision(CloudTopology topology) => new TopologyProvisioner(_s3, _sqs, NullLogger.Instance).ProvisionAsync(topology, _ct);
 
@@ -93,11 +86,4 @@ public sealed class TopologyProvisionerTests : IAsyncLifetime
         Assert.Contains("undeclared", error.Message, StringComparison.Ordinal);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _s3.Dispose();
-        _sqs.Dispose();
-        await _emulator.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
-    }
 }
