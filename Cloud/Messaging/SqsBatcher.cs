@@ -21,7 +21,12 @@ public sealed class SqsBatcher : IAsyncDisposable
     public SqsBatcher(IAmazonSQS sqs)
     {
         _sqs = sqs;
-        _loop = Task.Run(RunAsync);
+        // The loop outlives whoever first resolved the batcher: it must not carry that caller's trace (every batch call
+        // would show up inside the first request's trace). A batch serves many requests, so its calls have no parent.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _loop = Task.Run(RunAsync);
+        }
     }
 
     public Task SendAsync(string queueUrl, string body, Dictionary<string, MessageAttributeValue>? attributes, CancellationToken cancellationToken) =>
