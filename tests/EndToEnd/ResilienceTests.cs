@@ -73,6 +73,37 @@ public sealed class ResilienceTests
     }
 
     [Fact]
+    public async Task An_app_tier_instance_stopped_mid_run_finishes_or_releases_its_work()
+    {
+        var photos = Photos();
+        await using var run = await AppHostRun.StartAsync(Data(), _ct, "--AppTier:Replicas=2", "--WebTier:ReplyTimeoutSeconds=90");
+        await run.WebTierHealthy(_ct);
+        var stopped = $"{ServiceExtensions.AppTierPrefix}1";
+        await run.App.ResourceNotifications.WaitForResourceHealthyAsync(stopped, _ct);
+        await run.App.ResourceNotifications.WaitForResourceHealthyAsync($"{ServiceExtensions.AppTierPrefix}2", _ct);
+        var commands = run.App.Services.GetRequiredService<ResourceCommandService>();
+        using var http = new HttpClient { BaseAddress = run.WebTierUrl, Timeout = TimeSpan.FromMinutes(3) };
+
+        var answers = new ConcurrentDictionary<string, string>();
+        var firstAnswer = new TaskCompletionSource();
+        var load = Parallel.ForEachAsync(Enumerable.Range(0, 30), new ParallelOptions { MaxDegreeOfParallelism = 30, CancellationToken = _ct }, async (i, ct) =>
+        {
+            var stem = $"s{i:00}";
+            using var form = TestFiles.Form("inputFile", await File.ReadAllBytesAsync(photos[i % photos.Length], ct), stem + ".jpg");
+            using var response = await http.PostAsync(new Uri("/", UriKind.Relative), form, ct);
+            answers[stem] = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}";
+            firstAnswer.TrySetResult();
+        });
+        await firstAnswer.Task.WaitAsync(TimeSpan.FromMinutes(2), _ct);
+        // A graceful stop (SIGTERM): the instance stops receiving, finishes what it holds or makes it visible again.
+        Assert.True((await commands.ExecuteCommandAsync(stopped, KnownResourceCommands.StopCommand, _ct)).Success);
+        await load;
+
+        Assert.Equal(30, answers.Count);
+        Assert.All(answers, a => Assert.Equal($"200 {a.Key}:Unknown", a.Value));
+    }
+
+    [Fact]
     public async Task Without_an_app_tier_a_request_gets_504_naming_its_id_and_the_result_lands_once_one_is_back()
     {
         var photo = await File.ReadAllBytesAsync(Photos()[0], _ct);
