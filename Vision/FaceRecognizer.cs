@@ -25,7 +25,7 @@ public sealed class FaceRecognizer : IDisposable
     {
         _options = options.Value;
         _models = new VisionModels(_options.ResolveModelDirectory(), _options.Onnx);
-        _detector = new FaceDetector(_models.Detector);
+        _detector = new FaceDetector(_models.Detector, _models.SmallDetector);
         _landmarks = new LandmarkDetector(_models.Landmarks);
         _descriptors = new DescriptorExtractor(_models.Descriptor);
     }

@@ -39,8 +39,9 @@ public sealed class VisionOptions
     public int MaxFaces { get; set; } = 100;
 
     /// <summary>
-    /// Pictures whose longer side is below this many pixels are detected on a black canvas 4 times their size,
-    /// because the detector misses a face that fills a small picture (measured in docs/vision.md); 0 turns it off.
+    /// Pictures whose longer side is below this many pixels are detected on a black canvas twice their size with the
+    /// 256x256 detector, because the detector misses a face that fills a small picture (measured in docs/vision.md);
+    /// 0 turns it off.
     /// </summary>
     [Range(0, 4096)]
     public int SmallImageSide { get; set; } = 256;

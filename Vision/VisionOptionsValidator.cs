@@ -18,7 +18,7 @@ internal sealed class VisionOptionsValidator : IValidateOptions<VisionOptions>
         Check(options.Onnx, $"{VisionOptions.SectionName}:{nameof(options.Onnx)}", failures);
 
         var directory = options.ResolveModelDirectory();
-        foreach (var file in new[] { VisionModels.DetectorFile, VisionModels.LandmarksFile, VisionModels.DescriptorFile })
+        foreach (var file in new[] { VisionModels.DetectorFile, VisionModels.SmallDetectorFile, VisionModels.LandmarksFile, VisionModels.DescriptorFile })
         {
             if (!File.Exists(Path.Combine(directory, file)))
             {

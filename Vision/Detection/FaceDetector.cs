@@ -7,20 +7,21 @@ namespace FaceRecognition.Vision.Detection;
 /// <summary>
 /// SSD MobileNetV1: the picture padded at the bottom/right to a square, resized to 512, boxes after NMS (as face-api).
 /// A small picture (longer side below <c>smallImageSide</c>) is instead placed in the middle of a black square
-/// <see cref="SmallImageCanvasFactor"/> times its size: the detector was trained on faces within scenes and misses a
-/// face that fills a tiny picture (measured on the original 64x64 workload: 0 of 10 found as is, 10 of 10 this way;
-/// docs/vision.md).
+/// <see cref="SmallImageCanvasFactor"/> times its size and run through the same network exported at 256x256: the
+/// detector was trained on faces within scenes and misses a face that fills a small picture (the original 64x64
+/// workload: 0 of 10 found as face-api runs it), and the 256 input costs a quarter of the 512 one (docs/vision.md).
 /// </summary>
-internal sealed class FaceDetector(ModelSession model)
+internal sealed class FaceDetector(ModelSession model, ModelSession smallModel)
 {
-    public const int SmallImageCanvasFactor = 4;
+    public const int SmallImageCanvasFactor = 2;
     private const float IouThreshold = 0.5f;
 
     public IReadOnlyList<FaceDetection> Detect(RgbImage image, float minConfidence, int maxFaces, int smallImageSide)
     {
         var longer = Math.Max(image.Width, image.Height);
         var onCanvas = smallImageSide > 0 && longer < smallImageSide;
-        var size = model.InputSize;
+        var session = onCanvas ? smallModel : model;
+        var size = session.InputSize;
         var input = ArrayPool<float>.Shared.Rent(3 * size * size);
         float[][] outputs;
         var side = longer * SmallImageCanvasFactor;
@@ -35,7 +36,7 @@ internal sealed class FaceDetector(ModelSession model)
             {
                 NetInputWriter.Write(image, PixelRect.Of(image), size, centred: false, input);
             }
-            outputs = model.Run(input, 1);
+            outputs = session.Run(input, 1);
         }
         finally
         {

@@ -20,7 +20,7 @@ public sealed class ConversionTests : IDisposable
         var (exitCode, output) = await Convert(package, _output);
 
         Assert.True(exitCode == 0, output);
-        foreach (var model in new[] { "ssd_mobilenetv1.onnx", "face_landmark_68.onnx", "face_recognition.onnx" })
+        foreach (var model in new[] { "ssd_mobilenetv1.onnx", "ssd_mobilenetv1_256.onnx", "face_landmark_68.onnx", "face_recognition.onnx" })
         {
             Assert.Equal(Hash(Path.Combine(root, "models", model)), Hash(Path.Combine(_output, model)));
             Assert.Contains(Hash(Path.Combine(root, "models", model)), File.ReadAllText(Path.Combine(root, "models", "MODELS.md")), StringComparison.Ordinal);

@@ -15,6 +15,7 @@ var outputDirectory = Directory.CreateDirectory(args[1]).FullName;
 (string File, string Source, Func<IReadOnlyDictionary<string, WeightTensor>, GraphBuilder> Build)[] models =
 [
     ("ssd_mobilenetv1.onnx", SsdMobilenetV1Model.Name, SsdMobilenetV1Model.Build),
+    ("ssd_mobilenetv1_256.onnx", SsdMobilenetV1Model.Name, SsdMobilenetV1Model.BuildSmall),
     ("face_landmark_68.onnx", FaceLandmark68Model.Name, FaceLandmark68Model.Build),
     ("face_recognition.onnx", FaceRecognitionModel.Name, FaceRecognitionModel.Build),
 ];

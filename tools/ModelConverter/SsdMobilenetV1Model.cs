@@ -11,11 +11,20 @@ internal static class SsdMobilenetV1Model
     private const float BatchNormEpsilon = 0.0010000000474974513f;
     private static readonly int[] s_strideTwoLayers = [2, 4, 6, 12];
 
-    public static GraphBuilder Build(IReadOnlyDictionary<string, WeightTensor> w)
+    /// <summary>face-api's detector, 512x512, with its own anchors.</summary>
+    public static GraphBuilder Build(IReadOnlyDictionary<string, WeightTensor> w) => Build(w, 512);
+
+    /// <summary>
+    /// The same network at a 256x256 input, for small pictures: a quarter of the work. The convolutions see pixels, so
+    /// the anchors keep their size in pixels: twice the relative size, on the coarser grids of the smaller input.
+    /// </summary>
+    public static GraphBuilder BuildSmall(IReadOnlyDictionary<string, WeightTensor> w) => Build(w, 256);
+
+    private static GraphBuilder Build(IReadOnlyDictionary<string, WeightTensor> w, int size)
     {
-        var g = new GraphBuilder("ssd_mobilenetv1");
-        var image = g.Input("image", 3, 512);
-        var x = new Feature(g.Node("Sub", [g.Node("Div", [image.Name, g.Scalar(127.5f)]), g.Scalar(1f)]), 3, 512, 512);
+        var g = new GraphBuilder(size == 512 ? "ssd_mobilenetv1" : $"ssd_mobilenetv1_{size}");
+        var image = g.Input("image", 3, size);
+        var x = new Feature(g.Node("Sub", [g.Node("Div", [image.Name, g.Scalar(127.5f)]), g.Scalar(1f)]), 3, size, size);
 
         x = Pointwise(g, w, x, "MobilenetV1/Conv2d_0_pointwise", 2);
         Feature conv11 = default;
@@ -47,12 +56,14 @@ internal static class SsdMobilenetV1Model
         var encodings = g.Node("Concat", [.. boxEncodings], GraphBuilder.Int("axis", 1));
         var logits = g.Node("Concat", [.. classLogits], GraphBuilder.Int("axis", 1));
 
-        g.NameOutput(DecodeBoxes(g, encodings, w["Output/extra_dim"]), "boxes");
+        var anchors = size == 512 ? w["Output/extra_dim"].Values : PixelConsistentAnchors(w["Output/extra_dim"].Values, heads, 512.0f / size);
+        var count = anchors.Length / 4;
+        g.NameOutput(DecodeBoxes(g, encodings, anchors), "boxes");
         var faceLogit = g.Node("Slice", [logits, g.Int64Constant("starts", 1), g.Int64Constant("ends", 2), g.Int64Constant("axes", 2)]);
         var scores = g.Node("Reshape", [g.Node("Sigmoid", [faceLogit]), g.Int64Constant("shape", 0, -1)]);
         g.NameOutput(scores, "scores");
-        g.Output("boxes", -1, 5118, 4);
-        g.Output("scores", -1, 5118);
+        g.Output("boxes", -1, count, 4);
+        g.Output("scores", -1, count);
         return g;
     }
 
@@ -81,14 +92,43 @@ internal static class SsdMobilenetV1Model
         return g.Node("Reshape", [nhwc, g.Int64Constant("shape", 0, -1, valuesPerAnchor)]);
     }
 
-    /// <summary>face-api's outputLayer decode, op for op: centre/size of each anchor, offsets scaled by 10 and 5.</summary>
-    private static string DecodeBoxes(GraphBuilder g, string encodings, WeightTensor anchors)
+    /// <summary>
+    /// Anchors for a smaller input: per prediction layer, the 512 model's anchor shapes (read from its first cell)
+    /// scaled by <paramref name="scale"/>, centred on the cells of that layer's grid at the smaller input.
+    /// </summary>
+    private static float[] PixelConsistentAnchors(float[] anchors512, Feature[] heads, float scale)
     {
-        var count = anchors.Shape[1];
+        int[] grids512 = [32, 16, 8, 4, 2, 1];
+        int[] perCell = [3, 6, 6, 6, 6, 6];
+        var result = new List<float>();
+        var offset = 0;
+        for (var layer = 0; layer < heads.Length; layer++)
+        {
+            var grid = heads[layer].Height;
+            for (var row = 0; row < grid; row++)
+                for (var column = 0; column < grid; column++)
+                    for (var a = 0; a < perCell[layer]; a++)
+                    {
+                        var shape = anchors512.AsSpan((offset + a) * 4, 4);
+                        var height = (shape[2] - shape[0]) * scale;
+                        var width = (shape[3] - shape[1]) * scale;
+                        var centreY = (row + 0.5f) / grid;
+                        var centreX = (column + 0.5f) / grid;
+                        result.AddRange([centreY - (height / 2), centreX - (width / 2), centreY + (height / 2), centreX + (width / 2)]);
+                    }
+            offset += grids512[layer] * grids512[layer] * perCell[layer];
+        }
+        return [.. result];
+    }
+
+    /// <summary>face-api's outputLayer decode, op for op: centre/size of each anchor, offsets scaled by 10 and 5.</summary>
+    private static string DecodeBoxes(GraphBuilder g, string encodings, float[] anchorBoxes)
+    {
+        var count = anchorBoxes.Length / 4;
         var (sizeY, sizeX, centreY, centreX) = (new float[count], new float[count], new float[count], new float[count]);
         for (var i = 0; i < count; i++)
         {
-            var a = anchors.Values.AsSpan(i * 4, 4);
+            var a = anchorBoxes.AsSpan(i * 4, 4);
             sizeY[i] = a[2] - a[0];
             sizeX[i] = a[3] - a[1];
             centreY[i] = a[0] + (sizeY[i] / 2f);
