@@ -1,6 +1,5 @@
 using FaceRecognition.Cloud.Messaging;
 using FaceRecognition.Vision;
-using FaceRecognition.Vision.Identities;
 using Microsoft.Extensions.Options;
 
 namespace FaceRecognition.AppTier;
@@ -11,7 +10,7 @@ internal sealed class Recognition(IServiceProvider services, IOptions<Recognitio
     private readonly Lazy<LookupTable?> _table = new(() =>
         options.Value.LookupTable is { Length: > 0 } path ? LookupTable.LoadFromFile(path) : null);
 
-    // The engine (three ONNX sessions, ~250 MB) loads on the first model-mode request, not in lookup-only runs.
+    // The engine (four ONNX sessions, ~350 MB) loads on the first model-mode request, not in lookup-only runs.
     private readonly Lazy<FaceRecognizer> _engine = new(services.GetRequiredService<FaceRecognizer>);
 
     /// <summary>Loads what the configured mode needs, so that the first request does not pay for it.</summary>
@@ -48,8 +47,6 @@ internal sealed class Recognition(IServiceProvider services, IOptions<Recognitio
             MathF.Round((float)f.Face.Score, 3), f.Name, f.Distance is { } d ? MathF.Round(d, 3) : null)).Take(10).ToArray();
         return new RecognitionReply(RecognitionRequest.Version, request.Id, result.Answer, result.Kind.ToString(), faces, null, null);
     }
-
-    public static bool IsUnknown(RecognitionReply reply) => reply.Name == IdentityName.Unknown;
 
     private static float Round(double value) => MathF.Round((float)value, 1);
 }

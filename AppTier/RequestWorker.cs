@@ -63,7 +63,7 @@ internal sealed partial class RequestWorker(IAmazonSQS sqs, TopologyNames names,
             catch (Exception e) when (e is AmazonSQSException or HttpRequestException)
             {
                 LogReceiveFailed(e.Message);
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
             }
         }
 

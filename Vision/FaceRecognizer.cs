@@ -11,7 +11,7 @@ namespace FaceRecognition.Vision;
 
 /// <summary>
 /// The recognition engine every service uses: picture bytes in, faces with identities out. Thread-safe; create one
-/// per process (it holds the three ONNX sessions).
+/// per process (it holds the ONNX sessions).
 /// </summary>
 public sealed class FaceRecognizer : IDisposable
 {
@@ -87,20 +87,19 @@ public sealed class FaceRecognizer : IDisposable
 
         start = Stopwatch.GetTimestamp();
         var boxes = detections.Select(d => d.Box).ToArray();
-        var points = _landmarks.Detect(image, boxes);
+        var landmarks = _landmarks.Detect(image, boxes);
         var aligned = new FaceBox[boxes.Length];
         for (var i = 0; i < boxes.Length; i++)
         {
-            if (points[i] is { } facePoints)
+            if (landmarks[i] is { } face)
             {
-                var crop = boxes[i].ThroughRelative(image.Width, image.Height).ClipToImage(image.Width, image.Height);
-                aligned[i] = DlibAlignment.Align(facePoints, crop.Width, crop.Height);
+                aligned[i] = DlibAlignment.Align(face.Points, face.Crop.Width, face.Crop.Height);
             }
         }
         var landmarksMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
 
         start = Stopwatch.GetTimestamp();
-        var withLandmarks = Enumerable.Range(0, boxes.Length).Where(i => points[i] is not null).ToArray();
+        var withLandmarks = Enumerable.Range(0, boxes.Length).Where(i => landmarks[i] is not null).ToArray();
         var descriptors = _descriptors.Extract(image, [.. withLandmarks.Select(i => aligned[i])]);
         var descriptorMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
 
@@ -110,7 +109,7 @@ public sealed class FaceRecognizer : IDisposable
             var i = withLandmarks[n];
             if (descriptors[n] is { } descriptor)
             {
-                faces.Add(new AnalyzedFace(detections[i].Score, boxes[i], points[i]!, aligned[i], descriptor));
+                faces.Add(new AnalyzedFace(detections[i].Score, boxes[i], landmarks[i]!.Points, aligned[i], descriptor));
             }
         }
         timings = new RecognitionTimings(0, detectMs, landmarksMs, descriptorMs, 0);

@@ -9,7 +9,7 @@ public sealed class VisionOptions
 {
     public const string SectionName = "Vision";
 
-    /// <summary>Folder with the three .onnx models; empty = the models/ folder next to the application.</summary>
+    /// <summary>Folder with the .onnx models; empty = the models/ folder next to the application.</summary>
     public string ModelDirectory { get; set; } = "";
 
     /// <summary>

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace FaceRecognition.Vision;
 
 /// <summary>
-/// Validates <see cref="VisionOptions"/> at start-up, nested sections included, and checks that the three model files
+/// Validates <see cref="VisionOptions"/> at start-up, nested sections included, and checks that the model files
 /// are where the engine will look; every problem is named with its configuration key.
 /// </summary>
 internal sealed class VisionOptionsValidator : IValidateOptions<VisionOptions>

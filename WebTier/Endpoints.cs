@@ -20,7 +20,7 @@ internal static class Endpoints
                 return Results.Text(problem.Detail + "\n", "text/plain", statusCode: problem.Status);
             }
             var outcome = await Recognize(client, upload!, cancellationToken);
-            return outcome.Error is { } error
+            return outcome.Problem is { } error
                 ? Results.Text(error.Detail + "\n", "text/plain", statusCode: error.Status)
                 : Results.Text($"{upload!.Stem}:{outcome.Reply!.Name}", "text/plain");
         }).DisableAntiforgery().ExcludeFromDescription();
@@ -34,7 +34,7 @@ internal static class Endpoints
                 return Problem(problem);
             }
             var outcome = await Recognize(client, upload!, cancellationToken);
-            if (outcome.Error is { } error)
+            if (outcome.Problem is { } error)
             {
                 return Problem(error);
             }
@@ -69,40 +69,15 @@ internal static class Endpoints
         .Produces<StoredResult>().ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<Outcome> Recognize(RecognitionClient client, Upload upload, CancellationToken cancellationToken)
+    private static async Task<CloudOutcome> Recognize(RecognitionClient client, Upload upload, CancellationToken cancellationToken)
     {
-        try
+        await using (upload.Content)
         {
-            var (id, reply) = await client.RecognizeAsync(upload.Stem, upload.Extension, upload.Content, cancellationToken);
-            if (reply.Error is { } error)
-            {
-                var status = error.Code switch
-                {
-                    ReplyErrorCodes.BadImage => StatusCodes.Status415UnsupportedMediaType,
-                    ReplyErrorCodes.NotInTable => StatusCodes.Status404NotFound,
-                    _ => StatusCodes.Status502BadGateway,
-                };
-                return new Outcome(id, null, new UploadProblem(status, $"Request {id}: {error.Message}"));
-            }
-            return new Outcome(id, reply, null);
-        }
-        catch (ReplyTimeoutException e)
-        {
-            return new Outcome(e.RequestId, null, new UploadProblem(StatusCodes.Status504GatewayTimeout, e.Message));
-        }
-        catch (CloudUnavailableException e)
-        {
-            return new Outcome("", null, new UploadProblem(StatusCodes.Status503ServiceUnavailable, e.Message));
-        }
-        finally
-        {
-            await upload.Content.DisposeAsync();
+            return await CloudOutcome.Of(() => client.RecognizeAsync(upload.Stem, upload.Extension, upload.Content, cancellationToken));
         }
     }
 
     private static IResult Problem(UploadProblem problem) => TypedResults.Problem(problem.Detail, statusCode: problem.Status);
-
-    private sealed record Outcome(string RequestId, RecognitionReply? Reply, UploadProblem? Error);
 }
 
 /// <summary>The JSON answer of <c>POST /api/recognitions</c>.</summary>

@@ -28,25 +28,17 @@ internal static class IdentityEndpoints
             }
             try
             {
-                var (id, reply) = await client.EnrollAsync(name, uploads!, cancellationToken);
-                if (reply.Error is { } error)
+                var outcome = await CloudOutcome.Of(() => client.EnrollAsync(name, uploads!, cancellationToken));
+                if (outcome.Problem is { } failure)
                 {
-                    var detail = string.Join(" ", [$"Request {id}: {error.Message}", .. reply.Notes ?? []]);
-                    return Problem(error.Code == Cloud.Messaging.ReplyErrorCodes.NoFace ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status502BadGateway, detail);
+                    return Problem(failure.Status, failure.Detail);
                 }
-                return TypedResults.Ok(new EnrollmentResponse(id, name, reply.Enrolled ?? 0, reply.Notes ?? []));
-            }
-            catch (ReplyTimeoutException e)
-            {
-                return Problem(StatusCodes.Status504GatewayTimeout, e.Message);
-            }
-            catch (CloudUnavailableException e)
-            {
-                return Problem(StatusCodes.Status503ServiceUnavailable, e.Message);
+                var reply = outcome.Reply!;
+                return TypedResults.Ok(new EnrollmentResponse(outcome.RequestId, name, reply.Enrolled ?? 0, reply.Notes ?? []));
             }
             finally
             {
-                foreach (var upload in uploads ?? [])
+                foreach (var upload in uploads!)
                 {
                     await upload.Content.DisposeAsync();
                 }

@@ -1,13 +1,11 @@
 using System.Buffers;
-using System.Text.RegularExpressions;
+using FaceRecognition.Vision.Identities;
 
 namespace FaceRecognition.WebTier;
 
 /// <summary>What an upload must be: a picture by its bytes (not its name), under a safe file name.</summary>
-internal static partial class PictureUpload
+internal static class PictureUpload
 {
-    public const int MaxStemLength = 128;
-
     /// <summary>The picture format by its first bytes (JPEG, PNG, WebP, BMP), as a file extension; null when it is none of them.</summary>
     public static string? SniffExtension(ReadOnlySpan<byte> head) => head switch
     {
@@ -33,9 +31,9 @@ internal static partial class PictureUpload
             return false;
         }
         var candidate = Path.GetFileNameWithoutExtension(fileName);
-        if (!StemPattern().IsMatch(candidate) || candidate is "." or "..")
+        if (!IsValidStem(candidate))
         {
-            problem = $"The file name '{Printable(fileName)}' is not allowed: its stem must be 1 to {MaxStemLength} letters, digits, '_', '-' or '.'.";
+            problem = $"The file name '{Printable(fileName)}' is not allowed: its stem must be 1 to {IdentityName.MaxLength} letters, digits, '_', '-' or '.'.";
             return false;
         }
         stem = candidate;
@@ -43,12 +41,10 @@ internal static partial class PictureUpload
         return true;
     }
 
-    public static bool IsValidStem(string stem) => StemPattern().IsMatch(stem) && stem is not "." and not "..";
+    /// <summary>File stems follow the same rule as identity names (the output bucket's keys are stems).</summary>
+    public static bool IsValidStem(string stem) => IdentityName.IsValid(stem);
 
     private static readonly SearchValues<char> s_controls = SearchValues.Create([.. Enumerable.Range(0, 32).Select(i => (char)i), (char)127]);
 
     private static string Printable(string text) => new([.. text.Take(80).Select(c => char.IsControl(c) ? '?' : c)]);
-
-    [GeneratedRegex("^[A-Za-z0-9_.-]{1,128}$")]
-    private static partial Regex StemPattern();
 }

@@ -1,4 +1,5 @@
 using FaceRecognition.AppHost.Cloud;
+using FaceRecognition.Cloud.Messaging;
 using Microsoft.Extensions.Configuration;
 
 namespace FaceRecognition.AppHost.Services;
@@ -12,8 +13,8 @@ internal sealed record ServiceSettings(string Mode, string? LookupTable, int? We
 {
     public static ServiceSettings From(IConfiguration configuration)
     {
-        var mode = (configuration["Recognition:Mode"] ?? "model").ToLowerInvariant();
-        if (mode is not ("model" or "lookup"))
+        var mode = (configuration["Recognition:Mode"] ?? RecognitionMode.Model).ToLowerInvariant();
+        if (!RecognitionMode.IsServiceMode(mode))
         {
             throw new DistributedApplicationException($"Recognition:Mode is '{mode}'; use model or lookup.");
         }
@@ -22,7 +23,7 @@ internal sealed record ServiceSettings(string Mode, string? LookupTable, int? We
         {
             throw new DistributedApplicationException($"Recognition:LookupTable '{table}' does not exist.");
         }
-        if (mode == "lookup" && table is null)
+        if (mode == RecognitionMode.Lookup && table is null)
         {
             throw new DistributedApplicationException("Recognition:Mode=lookup needs Recognition:LookupTable, the path of an Image,Results CSV.");
         }

@@ -1,6 +1,6 @@
 namespace FaceRecognition.Vision.Inference;
 
-/// <summary>The three ONNX sessions, loaded once per process and shared by every caller.</summary>
+/// <summary>The ONNX sessions, loaded once per process and shared by every caller.</summary>
 internal sealed class VisionModels : IDisposable
 {
     public const string DetectorFile = "ssd_mobilenetv1.onnx";

@@ -7,16 +7,22 @@ namespace FaceRecognition.Vision.Landmarks;
 /// The 68-point landmark net on each detection's crop (padded to a centred square, resized to 112), all faces of a
 /// picture in one run. Points come back in picture pixels, computed as face-api computes them.
 /// </summary>
+/// <summary>68 points in picture pixels, and the crop of the picture the landmark net saw.</summary>
+internal sealed record FaceLandmarks(FacePoint[] Points, PixelRect Crop);
+
 internal sealed class LandmarkDetector(ModelSession model)
 {
     public const int PointCount = 68;
 
-    /// <returns>One entry per box; null where the box lies outside the picture.</returns>
-    public FacePoint[]?[] Detect(RgbImage image, IReadOnlyList<FaceBox> boxes)
+    /// <returns>
+    /// One entry per box: the points and the crop they came from (the alignment needs its size); null where the box
+    /// lies outside the picture.
+    /// </returns>
+    public FaceLandmarks?[] Detect(RgbImage image, IReadOnlyList<FaceBox> boxes)
     {
         var crops = boxes.Select(b => b.ThroughRelative(image.Width, image.Height).ClipToImage(image.Width, image.Height)).ToArray();
         var outputs = CropBatch.Run(model, image, crops, PointCount * 2);
-        return [.. outputs.Select((raw, i) => raw is null ? null : ToPicturePoints(raw, crops[i], boxes[i], model.InputSize))];
+        return [.. outputs.Select((raw, i) => raw is null ? null : new FaceLandmarks(ToPicturePoints(raw, crops[i], boxes[i], model.InputSize), crops[i]))];
     }
 
     /// <summary>

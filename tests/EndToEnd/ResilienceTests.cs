@@ -49,24 +49,12 @@ public sealed class ResilienceTests
         var running = await run.App.ResourceNotifications.WaitForResourceHealthyAsync(victim, _ct);
         await run.App.ResourceNotifications.WaitForResourceHealthyAsync($"{ServiceExtensions.AppTierPrefix}2", _ct);
         var pid = Convert.ToInt32(running.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value, CultureInfo.InvariantCulture);
-        using var http = new HttpClient { BaseAddress = run.WebTierUrl, Timeout = TimeSpan.FromMinutes(3) };
-
-        var answers = new ConcurrentDictionary<string, string>();
-        var firstAnswer = new TaskCompletionSource();
-        var load = Parallel.ForEachAsync(Enumerable.Range(0, 30), new ParallelOptions { MaxDegreeOfParallelism = 30, CancellationToken = _ct }, async (i, ct) =>
+        var answers = await PostWhile(run, photos, "k", () =>
         {
-            var stem = $"k{i:00}";
-            using var form = TestFiles.Form("inputFile", await File.ReadAllBytesAsync(photos[i % photos.Length], ct), stem + ".jpg");
-            using var response = await http.PostAsync(new Uri("/", UriKind.Relative), form, ct);
-            answers[stem] = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}";
-            firstAnswer.TrySetResult();
-        });
-        await firstAnswer.Task.WaitAsync(TimeSpan.FromMinutes(2), _ct);
-        using (var process = Process.GetProcessById(pid))
-        {
+            using var process = Process.GetProcessById(pid);
             process.Kill();
-        }
-        await load;
+            return Task.CompletedTask;
+        });
 
         Assert.Equal(30, answers.Count);
         Assert.All(answers, a => Assert.Equal($"200 {a.Key}:Unknown", a.Value));
@@ -82,22 +70,10 @@ public sealed class ResilienceTests
         await run.App.ResourceNotifications.WaitForResourceHealthyAsync(stopped, _ct);
         await run.App.ResourceNotifications.WaitForResourceHealthyAsync($"{ServiceExtensions.AppTierPrefix}2", _ct);
         var commands = run.App.Services.GetRequiredService<ResourceCommandService>();
-        using var http = new HttpClient { BaseAddress = run.WebTierUrl, Timeout = TimeSpan.FromMinutes(3) };
 
-        var answers = new ConcurrentDictionary<string, string>();
-        var firstAnswer = new TaskCompletionSource();
-        var load = Parallel.ForEachAsync(Enumerable.Range(0, 30), new ParallelOptions { MaxDegreeOfParallelism = 30, CancellationToken = _ct }, async (i, ct) =>
-        {
-            var stem = $"s{i:00}";
-            using var form = TestFiles.Form("inputFile", await File.ReadAllBytesAsync(photos[i % photos.Length], ct), stem + ".jpg");
-            using var response = await http.PostAsync(new Uri("/", UriKind.Relative), form, ct);
-            answers[stem] = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}";
-            firstAnswer.TrySetResult();
-        });
-        await firstAnswer.Task.WaitAsync(TimeSpan.FromMinutes(2), _ct);
         // A graceful stop (SIGTERM): the instance stops receiving, finishes what it holds or makes it visible again.
-        Assert.True((await commands.ExecuteCommandAsync(stopped, KnownResourceCommands.StopCommand, _ct)).Success);
-        await load;
+        var answers = await PostWhile(run, photos, "s", async () =>
+            Assert.True((await commands.ExecuteCommandAsync(stopped, KnownResourceCommands.StopCommand, _ct)).Success));
 
         Assert.Equal(30, answers.Count);
         Assert.All(answers, a => Assert.Equal($"200 {a.Key}:Unknown", a.Value));
@@ -172,6 +148,26 @@ public sealed class ResilienceTests
         Assert.Contains("/api/results/{stem}", paths);
         Assert.Contains("/api/identities/{name}/faces", paths);
         Assert.DoesNotContain("/", paths);
+    }
+
+    /// <summary>Posts 30 demo photos at once (stems prefix00..29) and does <paramref name="disrupt"/> once the first answer is in.</summary>
+    private async Task<ConcurrentDictionary<string, string>> PostWhile(AppHostRun run, string[] photos, string prefix, Func<Task> disrupt)
+    {
+        using var http = new HttpClient { BaseAddress = run.WebTierUrl, Timeout = TimeSpan.FromMinutes(3) };
+        var answers = new ConcurrentDictionary<string, string>();
+        var firstAnswer = new TaskCompletionSource();
+        var load = Parallel.ForEachAsync(Enumerable.Range(0, 30), new ParallelOptions { MaxDegreeOfParallelism = 30, CancellationToken = _ct }, async (i, ct) =>
+        {
+            var stem = $"{prefix}{i:00}";
+            using var form = TestFiles.Form("inputFile", await File.ReadAllBytesAsync(photos[i % photos.Length], ct), stem + ".jpg");
+            using var response = await http.PostAsync(new Uri("/", UriKind.Relative), form, ct);
+            answers[stem] = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}";
+            firstAnswer.TrySetResult();
+        });
+        await firstAnswer.Task.WaitAsync(TimeSpan.FromMinutes(2), _ct);
+        await disrupt();
+        await load;
+        return answers;
     }
 
     private static string Data() => Directory.CreateTempSubdirectory("facerec-e2e-").FullName;
