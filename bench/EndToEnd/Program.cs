@@ -54,7 +54,7 @@ await using (var run = await Start())
     using var galleryBytes = new MemoryStream();
     gallery.Save(galleryBytes);
     using var s3 = run.S3();
-    await s3.PutObjectAsync(new PutObjectRequest { BucketName = "facerec-gallery", Key = TopologyNames.GalleryObjectKey, InputStream = galleryBytes });
+    await s3.PutObjectAsync(new PutObjectRequest { BucketName = new TopologyNames(TopologyNames.DefaultPrefix).GalleryBucket, Key = TopologyNames.GalleryObjectKey, InputStream = galleryBytes });
     using var http = Client();
     // The app tier re-reads the gallery within 2 s; a warm-up run until every answer is right.
     for (var attempt = 0; attempt < 30; attempt++)

@@ -104,7 +104,7 @@ public sealed class ResilienceTests
         {
             try
             {
-                using var result = await s3.GetObjectAsync("facerec-out-bucket", "late", _ct);
+                using var result = await s3.GetObjectAsync(new FaceRecognition.Cloud.Topology.TopologyNames(FaceRecognition.Cloud.Topology.TopologyNames.DefaultPrefix).OutputBucket, "late", _ct);
                 using var reader = new StreamReader(result.ResponseStream);
                 stored = await reader.ReadToEndAsync(_ct);
             }
