@@ -1,6 +1,6 @@
-using System.Net;
 using Amazon.Runtime;
 using Amazon.S3;
+using FaceRecognition.Cloud.Storage;
 using FaceRecognition.Cloud.Topology;
 using FaceRecognition.Vision.Identities;
 using Microsoft.Extensions.Options;
@@ -15,34 +15,23 @@ namespace FaceRecognition.AppTier;
 internal sealed partial class GalleryCache(IAmazonS3 s3, TopologyNames names, IOptions<AppTierOptions> options, ILogger<GalleryCache> logger)
     : BackgroundService
 {
-    private volatile Gallery _current = new();
-    private string? _etag;
+    private readonly WatchedObject<Gallery> _gallery = new(s3, names.GalleryBucket, TopologyNames.GalleryObjectKey, Gallery.Load, new Gallery());
 
-    public Gallery Current => _current;
+    public Gallery Current => _gallery.Current;
 
     /// <summary>Loads the gallery now (the worker calls it once before taking requests).</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
         try
         {
-            var head = await s3.GetObjectMetadataAsync(names.GalleryBucket, TopologyNames.GalleryObjectKey, cancellationToken);
-            if (head.ETag == _etag)
+            switch (await _gallery.RefreshAsync(cancellationToken))
             {
-                return;
-            }
-            using var response = await s3.GetObjectAsync(names.GalleryBucket, TopologyNames.GalleryObjectKey, cancellationToken);
-            var gallery = Gallery.Load(response.ResponseStream);
-            _current = gallery;
-            _etag = response.ETag;
-            LogLoaded(gallery.Identities.Count, gallery.FaceCount, response.ETag);
-        }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
-        {
-            if (_etag is not null)
-            {
-                _current = new Gallery();
-                _etag = null;
-                LogRemoved();
+                case RefreshOutcome.Loaded:
+                    LogLoaded(Current.Identities.Count, Current.FaceCount, _gallery.Location);
+                    break;
+                case RefreshOutcome.Removed:
+                    LogRemoved();
+                    break;
             }
         }
         catch (InvalidDataException e)
@@ -67,8 +56,8 @@ internal sealed partial class GalleryCache(IAmazonS3 s3, TopologyNames names, IO
         }
     }
 
-    [LoggerMessage(LogLevel.Information, "Gallery loaded: {Identities} identities, {Faces} faces (ETag {ETag})")]
-    private partial void LogLoaded(int identities, int faces, string etag);
+    [LoggerMessage(LogLevel.Information, "Gallery loaded: {Identities} identities, {Faces} faces ({Location})")]
+    private partial void LogLoaded(int identities, int faces, string location);
 
     [LoggerMessage(LogLevel.Warning, "The gallery object was removed; every face is Unknown until one is enrolled")]
     private partial void LogRemoved();

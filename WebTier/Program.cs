@@ -2,7 +2,8 @@ using FaceRecognition.Cloud;
 using FaceRecognition.ServiceDefaults;
 using FaceRecognition.WebTier;
 
-// The web tier: takes pictures over HTTP, hands them to the app tier through S3 and SQS, answers with the reply.
+// The web tier: takes pictures over HTTP, hands them to the app tier through S3 and SQS, answers with the reply;
+// takes videos into the video input bucket, where S3 events start the functions.
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddAwsClients();
@@ -14,6 +15,7 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplyListener>());
 builder.Services.AddSingleton<FaceRecognition.Cloud.Messaging.SqsBatcher>();
 builder.Services.AddSingleton<RecognitionClient>();
 builder.Services.AddSingleton<UploadReader>();
+builder.Services.AddSingleton<VideoUploader>();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 
@@ -23,4 +25,5 @@ app.MapOpenApi("/api/openapi.json");
 app.MapDefaultEndpoints();
 app.MapRecognitionEndpoints();
 app.MapIdentityEndpoints();
+app.MapVideoEndpoints();
 app.Run();

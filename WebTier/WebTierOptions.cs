@@ -12,6 +12,10 @@ public sealed class WebTierOptions : IValidatableObject
     [Range(1, 1024L * 1024 * 1024)]
     public long MaxUploadBytes { get; set; } = 10 * 1024 * 1024;
 
+    /// <summary>Largest accepted video (default 200 MB, the video-splitting function's own limit); larger ones get 413.</summary>
+    [Range(1, 5L * 1024 * 1024 * 1024)]
+    public long MaxVideoBytes { get; set; } = 200L * 1024 * 1024;
+
     /// <summary>How long a request waits for its reply before 504 (the result still lands in the output bucket).</summary>
     [Range(1, 3600)]
     public int ReplyTimeoutSeconds { get; set; } = 30;

@@ -1,9 +1,10 @@
 using Amazon.SQS;
+using Microsoft.Extensions.Logging;
 
-namespace FaceRecognition.AppTier;
+namespace FaceRecognition.Cloud.Messaging;
 
 /// <summary>Keeps a message invisible while it is being worked on, renewing at half the timeout, until disposed.</summary>
-internal sealed partial class VisibilityExtender : IDisposable
+public sealed partial class VisibilityExtender : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;

@@ -1,0 +1,63 @@
+using System.Globalization;
+using FaceRecognition.Lambdas.Runtime;
+using Microsoft.Extensions.Options;
+
+namespace FaceRecognition.Lambdas.VideoSplit;
+
+/// <summary>Probes a video file with ffprobe and extracts its frames as JPEG files with ffmpeg.</summary>
+internal sealed class FrameExtractor(IOptions<VideoSplitOptions> options)
+{
+    private readonly VideoSplitOptions _options = options.Value;
+
+    /// <summary>The video's duration in seconds.</summary>
+    /// <exception cref="InputRejectedException">No readable video stream, or longer than allowed.</exception>
+    public async Task<double> ProbeAsync(string videoPath, CancellationToken cancellationToken)
+    {
+        var probe = await ExternalTool.RunAsync(_options.FfprobePath,
+            ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_type:format=duration", "-of", "default=noprint_wrappers=1", videoPath],
+            cancellationToken);
+        if (probe.ExitCode != 0)
+        {
+            throw new InputRejectedException($"Not a readable video: ffprobe says '{probe.ErrorSummary}'.");
+        }
+        var fields = probe.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split('=', 2)).Where(pair => pair.Length == 2)
+            .ToLookup(pair => pair[0], pair => pair[1]);
+        if (!fields["codec_type"].Contains("video"))
+        {
+            throw new InputRejectedException("Not a video: the file has no video stream.");
+        }
+        var duration = double.TryParse(fields["duration"].FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) ? seconds : 0;
+        if (duration > _options.MaxDurationSeconds)
+        {
+            throw new InputRejectedException($"The video lasts {duration:0.#} s; the limit is {_options.MaxDurationSeconds:0.#} s (VideoSplit:MaxDurationSeconds).");
+        }
+        return duration;
+    }
+
+    /// <summary>Writes the frames the mode asks for into <paramref name="outputDirectory"/>, in order.</summary>
+    /// <exception cref="InputRejectedException">ffmpeg could not decode a frame.</exception>
+    public async Task<IReadOnlyList<string>> ExtractAsync(string videoPath, string outputDirectory, CancellationToken cancellationToken)
+    {
+        // -nostdin: never wait for a keypress; -q:v 2: high-quality JPEG, as a face needs.
+        List<string> arguments = ["-nostdin", "-v", "error", "-i", videoPath];
+        if (_options.Mode == VideoSplitOptions.SampledMode)
+        {
+            arguments.AddRange(["-vf", $"fps=1/{_options.SampleIntervalSeconds}", "-frames:v", _options.MaxFrames.ToString(CultureInfo.InvariantCulture),
+                "-start_number", "0", "-q:v", "2", Path.Combine(outputDirectory, "output-%02d.jpg")]);
+        }
+        else
+        {
+            arguments.AddRange(["-frames:v", "1", "-q:v", "2", Path.Combine(outputDirectory, "output-00.jpg")]);
+        }
+        var run = await ExternalTool.RunAsync(_options.FfmpegPath, arguments, cancellationToken);
+        var frames = Directory.GetFiles(outputDirectory, "output-*.jpg").Order(StringComparer.Ordinal).ToArray();
+        if (run.ExitCode != 0 || frames.Length == 0)
+        {
+            throw new InputRejectedException(run.ExitCode != 0
+                ? $"The video could not be decoded: ffmpeg says '{run.ErrorSummary}'."
+                : "The video has no frame ffmpeg could decode.");
+        }
+        return frames;
+    }
+}
