@@ -51,7 +51,11 @@ internal sealed class VideoUploader(IAmazonS3 s3)
                 }
                 var part = await s3.UploadPartAsync(new UploadPartRequest
                 {
-                    BucketName = bucket, Key = key, UploadId = uploadId, PartNumber = parts.Count + 1, InputStream = new MemoryStream(buffer, 0, count),
+                    BucketName = bucket,
+                    Key = key,
+                    UploadId = uploadId,
+                    PartNumber = parts.Count + 1,
+                    InputStream = new MemoryStream(buffer, 0, count),
                 }, cancellationToken);
                 parts.Add(new PartETag(parts.Count + 1, part.ETag));
                 count = await ReadFullAsync(rest, buffer, cancellationToken);

@@ -60,7 +60,10 @@ internal sealed class FrameRecognitionHandler(IAmazonS3 s3, TopologyNames names,
             var cause = $"face-recognition: frame {record.Key}: {e.Message}";
             await s3.PutObjectAsync(new PutObjectRequest
             {
-                BucketName = names.VideoOutputBucket, Key = VideoKeys.Failure(stem), ContentBody = cause, ContentType = "text/plain; charset=utf-8",
+                BucketName = names.VideoOutputBucket,
+                Key = VideoKeys.Failure(stem),
+                ContentBody = cause,
+                ContentType = "text/plain; charset=utf-8",
             }, cancellationToken);
             throw new InputRejectedException(cause, e);
         }

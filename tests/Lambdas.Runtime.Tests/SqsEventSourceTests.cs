@@ -209,7 +209,11 @@ public sealed class SqsEventSourceTests(EmulatorClients clients) : IClassFixture
         var invoker = new FunctionInvoker(_handler, "test-function", NullLogger.Instance, TimeProvider.System);
         var options = new FunctionOptions
         {
-            Queue = _queue, Concurrency = concurrency, TimeoutSeconds = timeoutSeconds, MaxReceiveCount = maxReceiveCount, WaitTimeSeconds = 1,
+            Queue = _queue,
+            Concurrency = concurrency,
+            TimeoutSeconds = timeoutSeconds,
+            MaxReceiveCount = maxReceiveCount,
+            WaitTimeSeconds = 1,
         };
         var source = new SqsEventSource(clients.Sqs, invoker, Options.Create(options), NullLogger<SqsEventSource>.Instance);
         _sources.Add(source);
@@ -259,7 +263,9 @@ public sealed class SqsEventSourceTests(EmulatorClients clients) : IClassFixture
         {
             var response = await clients.Sqs.ReceiveMessageAsync(new ReceiveMessageRequest
             {
-                QueueUrl = _deadLetterUrl, MessageAttributeNames = ["All"], WaitTimeSeconds = 1,
+                QueueUrl = _deadLetterUrl,
+                MessageAttributeNames = ["All"],
+                WaitTimeSeconds = 1,
             }, Cancellation);
             message = response.Messages?.FirstOrDefault();
             return message is not null;
