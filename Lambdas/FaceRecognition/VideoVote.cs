@@ -35,7 +35,8 @@ public static class VideoVote
             return new VideoDecision(IdentityName.Unknown, $"No face found in any of {votes.Count} frame(s).");
         }
         var ranked = counted.GroupBy(v => v.Name, StringComparer.Ordinal)
-            .Select(g => (Name: g.Key, Weight: g.Sum(v => v.Weight), Frames: g.Count()))
+            // Rounded: floating-point sums depend on the order of their terms, and the answer must not.
+            .Select(g => (Name: g.Key, Weight: Math.Round(g.Sum(v => v.Weight), 6), Frames: g.Count()))
             .OrderByDescending(c => c.Weight).ThenByDescending(c => c.Frames).ThenBy(c => c.Name, StringComparer.Ordinal)
             .ToArray();
         var winner = ranked[0];

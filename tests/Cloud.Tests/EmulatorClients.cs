@@ -8,10 +8,12 @@ namespace FaceRecognition.Cloud.Tests;
 /// <summary>An in-process emulator with real SDK clients, one per test class.</summary>
 public sealed class EmulatorClients : IAsyncLifetime
 {
-    private const string AccessKey = "AKIACLOUDTESTS000001";
-    private const string SecretKey = "cloud-tests-secret";
+    public const string AccessKey = "AKIACLOUDTESTS000001";
+    public const string SecretKey = "cloud-tests-secret";
     private readonly string _data = Directory.CreateTempSubdirectory("facerec-cloud-").FullName;
     private EmulatorHost _emulator = null!;
+
+    public Uri ServiceUrl => _emulator.ServiceUrl;
 
     public AmazonS3Client S3 { get; private set; } = null!;
 

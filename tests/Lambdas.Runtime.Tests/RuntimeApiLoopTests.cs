@@ -10,7 +10,7 @@ namespace FaceRecognition.Lambdas.Runtime.Tests;
 /// <summary>The AWS mode: the custom runtime's loop against a Runtime API server speaking the documented protocol.</summary>
 public sealed class RuntimeApiLoopTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
     private readonly ScriptedHandler _handler = new();
     private FakeRuntimeApi _api = null!;
     private RuntimeApiLoop _loop = null!;
@@ -29,7 +29,7 @@ public sealed class RuntimeApiLoopTests : IAsyncLifetime
     {
         var id = _api.Invoke(Notifications.ObjectCreated("facerec-input", "test 00.mp4"), TimeSpan.FromSeconds(42));
 
-        var reply = await _api.ReplyTo(id).WaitAsync(Timeout, TestContext.Current.CancellationToken);
+        var reply = await _api.ReplyTo(id).WaitAsync(s_timeout, TestContext.Current.CancellationToken);
 
         Assert.Equal(RuntimeReplyKind.Response, reply.Kind);
         var (s3Event, context) = Assert.Single(_handler.Calls);
@@ -45,9 +45,9 @@ public sealed class RuntimeApiLoopTests : IAsyncLifetime
         _handler.Behaviour = (e, _, _) => e.Records[0].Key == "bad.mp4" ? throw new InvalidOperationException("ffmpeg exploded") : Task.CompletedTask;
 
         var bad = _api.Invoke(Notifications.ObjectCreated("b", "bad.mp4"));
-        var error = await _api.ReplyTo(bad).WaitAsync(Timeout, TestContext.Current.CancellationToken);
+        var error = await _api.ReplyTo(bad).WaitAsync(s_timeout, TestContext.Current.CancellationToken);
         var good = _api.Invoke(Notifications.ObjectCreated("b", "good.mp4"));
-        var response = await _api.ReplyTo(good).WaitAsync(Timeout, TestContext.Current.CancellationToken);
+        var response = await _api.ReplyTo(good).WaitAsync(s_timeout, TestContext.Current.CancellationToken);
 
         Assert.Equal(RuntimeReplyKind.Error, error.Kind);
         Assert.Equal(nameof(InvalidOperationException), error.ErrorTypeHeader);
@@ -63,8 +63,8 @@ public sealed class RuntimeApiLoopTests : IAsyncLifetime
     {
         _handler.Behaviour = (_, _, _) => throw new InputRejectedException("The file is empty (0 bytes).");
 
-        var rejected = await _api.ReplyTo(_api.Invoke(Notifications.ObjectCreated("b", "empty.mp4"))).WaitAsync(Timeout, TestContext.Current.CancellationToken);
-        var malformed = await _api.ReplyTo(_api.Invoke("{\"not\":\"an event\"}")).WaitAsync(Timeout, TestContext.Current.CancellationToken);
+        var rejected = await _api.ReplyTo(_api.Invoke(Notifications.ObjectCreated("b", "empty.mp4"))).WaitAsync(s_timeout, TestContext.Current.CancellationToken);
+        var malformed = await _api.ReplyTo(_api.Invoke("{\"not\":\"an event\"}")).WaitAsync(s_timeout, TestContext.Current.CancellationToken);
 
         Assert.Equal("The file is empty (0 bytes).", (string?)JsonNode.Parse(rejected.Body)!["errorMessage"]);
         Assert.Equal(RuntimeReplyKind.Error, malformed.Kind);
@@ -84,7 +84,7 @@ public sealed class RuntimeApiLoopTests : IAsyncLifetime
                 SqsRecord("m-4", Notifications.ObjectCreated("b", "good-2.mp4"))),
         }.ToJsonString();
 
-        var reply = await _api.ReplyTo(_api.Invoke(batch)).WaitAsync(Timeout, TestContext.Current.CancellationToken);
+        var reply = await _api.ReplyTo(_api.Invoke(batch)).WaitAsync(s_timeout, TestContext.Current.CancellationToken);
 
         Assert.Equal(RuntimeReplyKind.Response, reply.Kind);
         var failures = JsonNode.Parse(reply.Body)!["batchItemFailures"]!.AsArray().Select(f => (string?)f!["itemIdentifier"]).ToArray();

@@ -9,7 +9,7 @@ namespace FaceRecognition.Lambdas.Runtime.Tests;
 /// <summary>The local event source against the real emulator: what a Lambda SQS event source mapping would do.</summary>
 public sealed class SqsEventSourceTests(EmulatorClients clients) : IClassFixture<EmulatorClients>, IAsyncDisposable
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
     private readonly ScriptedHandler _handler = new();
     private readonly List<SqsEventSource> _sources = [];
     private readonly string _queue = $"events-{Guid.NewGuid():N}"[..30];
@@ -24,8 +24,8 @@ public sealed class SqsEventSourceTests(EmulatorClients clients) : IClassFixture
         await StartAsync();
         await Send(Notifications.ObjectCreated("facerec-input", "clips/test 00.mp4", 322588));
 
-        await Eventually.Until(() => _handler.Calls.Count == 1, Timeout, "the handler is invoked");
-        await Eventually.Until(async () => await Depth(_queueUrl) == 0, Timeout, "the message is deleted");
+        await Eventually.Until(() => _handler.Calls.Count == 1, s_timeout, "the handler is invoked");
+        await Eventually.Until(async () => await Depth(_queueUrl) == 0, s_timeout, "the message is deleted");
         var (s3Event, context) = Assert.Single(_handler.Calls);
         Assert.Equal("clips/test 00.mp4", s3Event.Records[0].Key);
         Assert.Equal("test-function", context.FunctionName);
@@ -41,8 +41,8 @@ public sealed class SqsEventSourceTests(EmulatorClients clients) : IClassFixture
         await Send(Notifications.TestEvent);
         await Send(Notifications.ObjectCreated("b", "after.mp4"));
 
-        await Eventually.Until(() => _handler.Calls.Count == 1, Timeout, "the real event is handled");
-        await Eventually.Until(async () => await Depth(_queueUrl) == 0, Timeout, "both messages are gone");
+        await Eventually.Until(() => _handler.Calls.Count == 1, s_timeout, "the real event is handled");
+        await Eventually.Until(async () => await Depth(_queueUrl) == 0, s_timeout, "both messages are gone");
         Assert.Equal("after.mp4", Assert.Single(_handler.Calls).Event.Records[0].Key);
         Assert.Equal(0, await Depth(_deadLetterUrl));
     }
@@ -61,7 +61,7 @@ public sealed class SqsEventSourceTests(EmulatorClients clients) : IClassFixture
         Assert.Equal(nameof(InputRejectedException), dead.MessageAttributes[SqsEventSource.ErrorTypeAttribute].StringValue);
         Assert.Equal("test-function", dead.MessageAttributes[SqsEventSource.FunctionAttribute].StringValue);
         Assert.Single(_handler.Calls);
-        await Eventually.Until(async () => await Depth(_queueUrl) == 0, Timeout, "the event is deleted from its queue");
+        await Eventually.Until(async () => await Depth(_queueUrl) == 0, s_timeout, "the event is deleted from its queue");
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class SqsEventSourceTests(EmulatorClients clients) : IClassFixture
         Assert.Equal(3, _handler.Calls.Count);
         Assert.Equal("S3 was unreachable (attempt 3)", dead.MessageAttributes[SqsEventSource.ErrorMessageAttribute].StringValue);
         Assert.Equal(nameof(InvalidOperationException), dead.MessageAttributes[SqsEventSource.ErrorTypeAttribute].StringValue);
-        await Eventually.Until(async () => await Depth(_queueUrl) == 0, Timeout, "the event is deleted from its queue");
+        await Eventually.Until(async () => await Depth(_queueUrl) == 0, s_timeout, "the event is deleted from its queue");
     }
 
     [Fact]
@@ -96,8 +96,8 @@ public sealed class SqsEventSourceTests(EmulatorClients clients) : IClassFixture
         await StartAsync();
         await Send(Notifications.ObjectCreated("b", "retry.mp4"));
 
-        await Eventually.Until(() => _handler.Calls.Count == 2, Timeout, "the retry");
-        await Eventually.Until(async () => await Depth(_queueUrl) == 0, Timeout, "the message is deleted after the retry");
+        await Eventually.Until(() => _handler.Calls.Count == 2, s_timeout, "the retry");
+        await Eventually.Until(async () => await Depth(_queueUrl) == 0, s_timeout, "the message is deleted after the retry");
         Assert.Equal(0, await Depth(_deadLetterUrl));
     }
 
@@ -108,8 +108,8 @@ public sealed class SqsEventSourceTests(EmulatorClients clients) : IClassFixture
         await SendBatch(["good-1.mp4", "bad-1.mp4", "good-2.mp4", "bad-2.mp4", "good-3.mp4"]);
         await StartAsync();
 
-        await Eventually.Until(async () => await Depth(_deadLetterUrl) == 2, Timeout, "two dead letters");
-        await Eventually.Until(async () => await Depth(_queueUrl) == 0, Timeout, "the good events are deleted");
+        await Eventually.Until(async () => await Depth(_deadLetterUrl) == 2, s_timeout, "two dead letters");
+        await Eventually.Until(async () => await Depth(_queueUrl) == 0, s_timeout, "the good events are deleted");
         Assert.Equal(5, _handler.Calls.Count);
     }
 
@@ -121,13 +121,13 @@ public sealed class SqsEventSourceTests(EmulatorClients clients) : IClassFixture
         await SendBatch([.. Enumerable.Range(0, 8).Select(i => $"v{i}.mp4")]);
         await StartAsync(concurrency: 3);
 
-        await Eventually.Until(() => _handler.Running == 3, Timeout, "three invocations running");
+        await Eventually.Until(() => _handler.Running == 3, s_timeout, "three invocations running");
         // The other five are waiting on the queue, not in the process.
         Assert.Equal(5, await Visible(_queueUrl));
         gate.SetResult();
 
-        await Eventually.Until(() => _handler.Calls.Count == 8, Timeout, "all eight handled");
-        await Eventually.Until(async () => await Depth(_queueUrl) == 0, Timeout, "all deleted");
+        await Eventually.Until(() => _handler.Calls.Count == 8, s_timeout, "all eight handled");
+        await Eventually.Until(async () => await Depth(_queueUrl) == 0, s_timeout, "all deleted");
         Assert.Equal(3, _handler.Peak);
     }
 
@@ -138,15 +138,15 @@ public sealed class SqsEventSourceTests(EmulatorClients clients) : IClassFixture
         await StartAsync(visibilityTimeoutSeconds: 2);
         await Send(Notifications.ObjectCreated("b", "long.mp4"));
 
-        await Eventually.Until(() => _handler.Calls.Count >= 1, Timeout, "the invocation starts");
-        await Eventually.Until(async () => await Depth(_queueUrl) == 0, Timeout, "the message is deleted");
+        await Eventually.Until(() => _handler.Calls.Count >= 1, s_timeout, "the invocation starts");
+        await Eventually.Until(async () => await Depth(_queueUrl) == 0, s_timeout, "the message is deleted");
         Assert.Single(_handler.Calls);
     }
 
     [Fact]
     public async Task An_invocation_past_its_timeout_is_cancelled_and_counts_as_failed()
     {
-        _handler.Behaviour = (_, context, _) => Task.Delay(Timeout, context.CancellationToken);
+        _handler.Behaviour = (_, context, _) => Task.Delay(s_timeout, context.CancellationToken);
         await StartAsync(timeoutSeconds: 1, maxReceiveCount: 1);
         await Send(Notifications.ObjectCreated("b", "slow.mp4"));
 
@@ -161,7 +161,7 @@ public sealed class SqsEventSourceTests(EmulatorClients clients) : IClassFixture
         _handler.Behaviour = (_, _, _) => gate.Task;
         var source = await StartAsync(concurrency: 1);
         await SendBatch(["running.mp4", "waiting.mp4"]);
-        await Eventually.Until(() => _handler.Running == 1, Timeout, "the first invocation runs");
+        await Eventually.Until(() => _handler.Running == 1, s_timeout, "the first invocation runs");
 
         var stopping = source.StopAsync(Cancellation);
         gate.SetResult();
@@ -175,15 +175,15 @@ public sealed class SqsEventSourceTests(EmulatorClients clients) : IClassFixture
     [Fact]
     public async Task When_the_shutdown_time_is_up_unfinished_events_are_handed_back_to_the_queue()
     {
-        _handler.Behaviour = (_, context, _) => Task.Delay(Timeout, context.CancellationToken);
+        _handler.Behaviour = (_, context, _) => Task.Delay(s_timeout, context.CancellationToken);
         var source = await StartAsync();
         await Send(Notifications.ObjectCreated("b", "interrupted.mp4"));
-        await Eventually.Until(() => _handler.Running == 1, Timeout, "the invocation runs");
+        await Eventually.Until(() => _handler.Running == 1, s_timeout, "the invocation runs");
 
         using var shutdownTime = new CancellationTokenSource(TimeSpan.FromSeconds(1));
         await source.StopAsync(shutdownTime.Token);
 
-        await Eventually.Until(async () => await Visible(_queueUrl) == 1, Timeout, "the event is visible again");
+        await Eventually.Until(async () => await Visible(_queueUrl) == 1, s_timeout, "the event is visible again");
         Assert.Equal(0, await Depth(_deadLetterUrl));
     }
 
@@ -195,7 +195,7 @@ public sealed class SqsEventSourceTests(EmulatorClients clients) : IClassFixture
         await CreateQueuesAsync(30);
         await Send(Notifications.ObjectCreated("b", "late.mp4"));
 
-        await Eventually.Until(() => _handler.Calls.Count == 1, Timeout, "the event is handled once the queue exists");
+        await Eventually.Until(() => _handler.Calls.Count == 1, s_timeout, "the event is handled once the queue exists");
         await source.StopAsync(Cancellation);
     }
 
@@ -269,7 +269,7 @@ public sealed class SqsEventSourceTests(EmulatorClients clients) : IClassFixture
             }, Cancellation);
             message = response.Messages?.FirstOrDefault();
             return message is not null;
-        }, Timeout, "a dead letter");
+        }, s_timeout, "a dead letter");
         return message!;
     }
 
