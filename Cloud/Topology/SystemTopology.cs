@@ -59,6 +59,10 @@ public static class SystemTopology
     /// <summary>Receives before a message counts as poison and moves to its dead-letter queue.</summary>
     public const int MaxReceiveCount = 3;
 
+    /// <summary>How soon a function's event is offered again when its process died holding it. The event source keeps
+    /// longer work invisible by renewing at half this, so it bounds recovery time, not work time.</summary>
+    private const string FunctionVisibilityTimeoutSeconds = "30";
+
     private static readonly IReadOnlyDictionary<string, string> s_deadLetterAttributes =
         new Dictionary<string, string> { ["MessageRetentionPeriod"] = "1209600" };
 
@@ -75,10 +79,10 @@ public static class SystemTopology
             new DeadLetterSpec(names.RequestDeadLetterQueue, MaxReceiveCount)))
         .WithQueue(new QueueSpec(names.ResponseQueue, new Dictionary<string, string>()))
         .WithQueue(new QueueSpec(names.VideoSplitDeadLetterQueue, s_deadLetterAttributes))
-        .WithQueue(new QueueSpec(names.VideoSplitEventsQueue, new Dictionary<string, string> { ["VisibilityTimeout"] = "120" },
+        .WithQueue(new QueueSpec(names.VideoSplitEventsQueue, new Dictionary<string, string> { ["VisibilityTimeout"] = FunctionVisibilityTimeoutSeconds },
             new DeadLetterSpec(names.VideoSplitDeadLetterQueue, MaxReceiveCount)))
         .WithQueue(new QueueSpec(names.FaceRecognitionDeadLetterQueue, s_deadLetterAttributes))
-        .WithQueue(new QueueSpec(names.FaceRecognitionEventsQueue, new Dictionary<string, string> { ["VisibilityTimeout"] = "120" },
+        .WithQueue(new QueueSpec(names.FaceRecognitionEventsQueue, new Dictionary<string, string> { ["VisibilityTimeout"] = FunctionVisibilityTimeoutSeconds },
             new DeadLetterSpec(names.FaceRecognitionDeadLetterQueue, MaxReceiveCount)))
         .WithNotification(new NotificationSpec("video-split", names.VideoInputBucket, names.VideoSplitEventsQueue, ["s3:ObjectCreated:*"], Suffix: ".mp4"))
         .WithNotification(new NotificationSpec("face-recognition", names.FramesBucket, names.FaceRecognitionEventsQueue, ["s3:ObjectCreated:*"], Suffix: ".jpg"));

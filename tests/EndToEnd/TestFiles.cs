@@ -23,6 +23,18 @@ internal static class TestFiles
         return (Path.Combine(folder, "face_images_1000"), Path.Combine(dataset, "labels.csv"));
     }
 
+    /// <summary>The original video workload (8 videos and who is in each); skips the test when the datasets are absent.</summary>
+    public static (string Folder, Dictionary<string, string> Labels) AsuVideos()
+    {
+        var root = Environment.GetEnvironmentVariable("FACEREC_DATASETS") is { Length: > 0 } d ? d : Path.Combine(RepositoryRoot(), "..", "shared", "datasets");
+        var dataset = Path.GetFullPath(Path.Combine(root, "asu-videos"));
+        if (!Directory.Exists(dataset))
+        {
+            Assert.Skip($"Dataset folder {dataset} is absent (set FACEREC_DATASETS to the folder holding asu-videos).");
+        }
+        return (dataset, Labels(Path.Combine(dataset, "labels.csv")));
+    }
+
     public static Dictionary<string, string> Labels(string csv) =>
         File.ReadAllLines(csv).Skip(1).Where(l => l.Contains(',', StringComparison.Ordinal))
             .Select(l => l.Trim().Split(',')).ToDictionary(p => p[0], p => p[1]);

@@ -51,6 +51,14 @@ public sealed class VideoSplitHandlerTests(EmulatorClients clients) : IClassFixt
     }
 
     [Fact]
+    public async Task Sampled_mode_takes_the_first_frame_of_a_video_shorter_than_the_interval()
+    {
+        await Split(_videos.TestPattern("clip.mp4", 2), "short.mp4", o => o.Mode = VideoSplitOptions.SampledMode);
+
+        Assert.Equal(["short/output-00.jpg"], await Keys(_names.FramesBucket));
+    }
+
+    [Fact]
     public async Task Sampled_mode_stops_at_the_frame_limit()
     {
         await Split(_videos.TestPattern("clip.mp4", 5), "long.mp4", o => (o.Mode, o.SampleIntervalSeconds, o.MaxFrames) = (VideoSplitOptions.SampledMode, 1, 2));

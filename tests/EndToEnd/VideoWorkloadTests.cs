@@ -1,0 +1,70 @@
+using System.Net;
+using FaceRecognition.Lambdas.Runtime.Tests.Support;
+
+namespace FaceRecognition.EndToEnd.Tests;
+
+/// <summary>The original video workloads (FACEREC_DATASETS): the 8 videos in both split modes, and 100 at once.</summary>
+public sealed class VideoWorkloadTests : IDisposable
+{
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+    private readonly SyntheticVideos _frames = new();
+
+    [Theory]
+    [InlineData("single")]
+    [InlineData("sampled")]
+    public async Task The_eight_videos_are_named_through_the_api_in_both_split_modes(string mode)
+    {
+        var (folder, labels) = TestFiles.AsuVideos();
+        await using var run = await AppHostRun.StartAsync(Data(), _ct, $"--VideoSplit:Mode={mode}");
+        await run.WebTierHealthy(_ct);
+        using var videos = new VideoRun(run);
+        await EnrollEveryone(videos, folder, labels);
+
+        foreach (var stem in labels.Keys)
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await videos.Upload(Path.Combine(folder, stem + ".mp4"), stem + ".mp4")).Status);
+        }
+        var named = new Dictionary<string, string?>();
+        foreach (var stem in labels.Keys)
+        {
+            named[stem] = (await videos.Settled(stem)).GetProperty("name").GetString();
+        }
+
+        Assert.Equal(labels.OrderBy(l => l.Key), named.OrderBy(n => n.Key)!);
+        using var s3 = run.S3();
+        var frames = (await s3.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = videos.Names.FramesBucket }, _ct)).S3Objects ?? [];
+        Assert.All(frames.Where(f => f.Key.EndsWith(".jpg", StringComparison.Ordinal)),
+            f => Assert.Matches(mode == "single" ? @"^test_0\d\.jpg$" : @"^test_0\d/output-\d\d\.jpg$", f.Key));
+    }
+
+    [Fact]
+    public async Task The_original_100_video_workload_uploaded_at_once_is_named_without_a_miss()
+    {
+        var (folder, labels) = TestFiles.AsuVideos();
+        await using var run = await AppHostRun.StartAsync(Data(), _ct);
+        await run.WebTierHealthy(_ct);
+        using var videos = new VideoRun(run);
+        await EnrollEveryone(videos, folder, labels);
+
+        // As the original's workload generator: test_NN.mp4 is the file test_0{NN % 8}, all uploaded at once with the S3 SDK.
+        await Task.WhenAll(Enumerable.Range(0, 100).Select(n => videos.PutVideo(Path.Combine(folder, $"test_0{n % 8}.mp4"), $"test_{n:00}.mp4")));
+        var answers = await videos.Answers(100);
+
+        Assert.Equal(100, answers.Count);
+        Assert.All(Enumerable.Range(0, 100), n => Assert.Equal(labels[$"test_0{n % 8}"], answers[$"test_{n:00}"]));
+    }
+
+    /// <summary>Each person enrolled from their video's frame at t = 1 s (the answers are judged on other frames).</summary>
+    private async Task EnrollEveryone(VideoRun videos, string folder, Dictionary<string, string> labels)
+    {
+        foreach (var (stem, name) in labels)
+        {
+            var frame = _frames.Frame($"{stem}-enrol.jpg", Path.Combine(folder, stem + ".mp4"), seconds: 1);
+            await videos.Enroll(name, await File.ReadAllBytesAsync(frame, _ct));
+        }
+    }
+
+    private static string Data() => Directory.CreateTempSubdirectory("facerec-e2e-videos-").FullName;
+
+    public void Dispose() => _frames.Dispose();
+}
