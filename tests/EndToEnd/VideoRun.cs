@@ -118,7 +118,11 @@ internal sealed class VideoRun(AppHostRun run) : IDisposable
         {
             var received = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest
             {
-                QueueUrl = url, MaxNumberOfMessages = 10, WaitTimeSeconds = 1, MessageAttributeNames = ["All"], VisibilityTimeout = 300,
+                QueueUrl = url,
+                MaxNumberOfMessages = 10,
+                WaitTimeSeconds = 1,
+                MessageAttributeNames = ["All"],
+                VisibilityTimeout = 300,
             }, _ct);
             letters.AddRange((received.Messages ?? []).Select(m =>
                 (m.Body, m.MessageAttributes.TryGetValue("ErrorMessage", out var cause) ? cause.StringValue : null)));

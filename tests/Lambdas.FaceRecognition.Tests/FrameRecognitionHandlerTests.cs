@@ -144,7 +144,9 @@ public sealed class FrameRecognitionHandlerTests(EmulatorClients clients, KnownF
     private async Task PutGallery() =>
         await clients.S3.PutObjectAsync(new PutObjectRequest
         {
-            BucketName = _names.GalleryBucket, Key = TopologyNames.GalleryObjectKey, InputStream = new MemoryStream(faces.GalleryBytes()),
+            BucketName = _names.GalleryBucket,
+            Key = TopologyNames.GalleryObjectKey,
+            InputStream = new MemoryStream(faces.GalleryBytes()),
         }, Cancellation);
 
     private async Task PutFrame(string key, string path, int? frameCount = null)

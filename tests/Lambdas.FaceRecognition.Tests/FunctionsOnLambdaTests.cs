@@ -30,7 +30,9 @@ public sealed class FunctionsOnLambdaTests(EmulatorClients clients, KnownFaces f
         }
         await clients.S3.PutObjectAsync(new PutObjectRequest
         {
-            BucketName = _names.GalleryBucket, Key = TopologyNames.GalleryObjectKey, InputStream = new MemoryStream(faces.GalleryBytes()),
+            BucketName = _names.GalleryBucket,
+            Key = TopologyNames.GalleryObjectKey,
+            InputStream = new MemoryStream(faces.GalleryBytes()),
         }, Cancellation);
         await clients.S3.PutObjectAsync(new PutObjectRequest { BucketName = _names.VideoInputBucket, Key = "ann.mp4", FilePath = video }, Cancellation);
         await using var splitApi = await FakeRuntimeApi.StartAsync();
