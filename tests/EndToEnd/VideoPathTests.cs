@@ -21,11 +21,13 @@ public sealed class VideoPathTests : IDisposable
         var photo = TestFiles.FaceApiDemo("sample1.jpg");
         var ann = _videos.Still("ann.mp4", photo, 2);
         var pattern = _videos.TestPattern("pattern.mp4", 2);
-        await using var run = await AppHostRun.StartAsync(Data(), _ct);
+        await using var run = await AppHostRun.StartAsync(Data(), _ct, "--WebTier:MaxVideoBytes=2000000");
         await run.WebTierHealthy(_ct);
         using var videos = new VideoRun(run);
         await videos.Enroll("Ann", VideoRun.MainFace(photo));
 
+        var tooLarge = await videos.Upload(_videos.Bytes("large.mp4", [.. File.ReadAllBytes(ann)[..32], .. new byte[3_000_000]]), "large.mp4");
+        var badName = await videos.Upload(ann, "../../etc/passwd.mp4");
         var uploaded = await videos.Upload(ann, "ann.mp4");
         var noFace = await videos.Upload(pattern, "pattern.mp4");
         var notVideo = await videos.Upload(_videos.Bytes("letter.mp4", "Dear video path,\n"u8.ToArray()), "letter.mp4");
@@ -33,6 +35,9 @@ public sealed class VideoPathTests : IDisposable
         await videos.PutVideo(_videos.Bytes("empty.mp4", []), "empty.mp4");
         await videos.PutVideo(_videos.Truncated("truncated.mp4", ann, 3000), "truncated.mp4");
 
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.Status);
+        Assert.Contains("larger than the limit of 2,000,000 bytes", tooLarge.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, badName.Status);
         Assert.Equal(HttpStatusCode.Accepted, uploaded.Status);
         Assert.Equal(HttpStatusCode.Accepted, noFace.Status);
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, notVideo.Status);
