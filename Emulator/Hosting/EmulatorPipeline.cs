@@ -1,5 +1,6 @@
 using System.Globalization;
 using FaceRecognition.Emulator.Auth;
+using FaceRecognition.Emulator.Ec2;
 using FaceRecognition.Emulator.Protocol;
 using FaceRecognition.Emulator.S3;
 using FaceRecognition.Emulator.Sqs;
@@ -8,10 +9,10 @@ using Microsoft.AspNetCore.Http.Features;
 namespace FaceRecognition.Emulator.Hosting;
 
 /// <summary>
-/// Every request enters here: health, then the service the request is for (SQS by its target header, credential
-/// scope or form action; S3 otherwise), each of which authenticates, dispatches and renders its own errors.
+/// Every request enters here: health, then the service the request is for (EC2 by its credential scope, SQS by its
+/// target header, credential scope or form action; S3 otherwise), each of which authenticates, dispatches and renders its own errors.
 /// </summary>
-internal sealed class EmulatorPipeline(S3Api s3, SqsEndpoint sqs)
+internal sealed class EmulatorPipeline(S3Api s3, SqsEndpoint sqs, Ec2Endpoint ec2)
 {
     public const string HealthPath = "/_emulator/health";
 
@@ -25,7 +26,12 @@ internal sealed class EmulatorPipeline(S3Api s3, SqsEndpoint sqs)
         if (rawTarget == HealthPath && HttpMethods.IsGet(context.Request.Method))
         {
             context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync("""{"status":"healthy","services":["s3","sqs"]}""");
+            await context.Response.WriteAsync("""{"status":"healthy","services":["s3","sqs","ec2"]}""");
+            return;
+        }
+        if (rawTarget.StartsWith(Ec2Endpoint.AdminPath, StringComparison.Ordinal))
+        {
+            await ec2.HandleAdminAsync(context, rawTarget);
             return;
         }
         if (!RequestTarget.TryParse(rawTarget, out var target, out var error))
@@ -38,7 +44,11 @@ internal sealed class EmulatorPipeline(S3Api s3, SqsEndpoint sqs)
             return;
         }
         var scopeService = SigV4Authenticator.ScopeService(context.Request, target);
-        if (SqsEndpoint.Claims(context.Request, target, scopeService))
+        if (Ec2Endpoint.Claims(scopeService))
+        {
+            await ec2.HandleAsync(context, target, requestId);
+        }
+        else if (SqsEndpoint.Claims(context.Request, target, scopeService))
         {
             await sqs.HandleAsync(context, target, requestId);
         }

@@ -1,5 +1,6 @@
 using System.Net;
 using FaceRecognition.Emulator.Auth;
+using FaceRecognition.Emulator.Ec2;
 using FaceRecognition.Emulator.S3;
 using FaceRecognition.Emulator.Sqs;
 using FaceRecognition.Emulator.Storage;
@@ -40,6 +41,8 @@ public static class EmulatorServices
         services.AddSingleton<MessageHandler>();
         services.AddSingleton<SqsApi>();
         services.AddSingleton<SqsEndpoint>();
+        services.AddSingleton<Ec2Instances>();
+        services.AddSingleton<Ec2Endpoint>();
         services.AddSingleton<EmulatorPipeline>();
         services.AddHostedService<EmulatorMaintenance>();
 

@@ -1,0 +1,164 @@
+using System.Text;
+using System.Text.Json;
+using FaceRecognition.Emulator.Auth;
+using FaceRecognition.Emulator.Protocol;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace FaceRecognition.Emulator.Ec2;
+
+/// <summary>
+/// The minimal EC2 API an autoscaler needs (query protocol, XML answers): DescribeInstances (instance ids; filters
+/// <c>tag:&lt;key&gt;</c>, <c>tag-key</c>, <c>instance-state-name</c>; '*' and '?' wildcards), StartInstances,
+/// StopInstances. Plus, under <c>/_emulator/ec2/instances</c>, what only the emulator has: registering instances and
+/// reporting that one has finished starting or stopping.
+/// </summary>
+internal sealed class Ec2Endpoint(Ec2Instances instances, SigV4Authenticator authenticator, ILogger<Ec2Endpoint> logger)
+{
+    public const string AdminPath = "/_emulator/ec2/instances";
+    private const int MaxBodyBytes = 256 * 1024;
+
+    public static bool Claims(string? scopeService) => scopeService == "ec2";
+
+    public async Task HandleAsync(HttpContext http, RequestTarget target, string requestId)
+    {
+        try
+        {
+            var body = await RequestBody.ReadAllAsync(http.Request, MaxBodyBytes, () => new AwsException(413, "RequestEntityTooLarge", "The request is too large."), http.RequestAborted);
+            authenticator.Authenticate(http.Request, target, "ec2", SigV4.HexSha256(body));
+            var parameters = Parameters(target, body);
+            var action = parameters.GetValueOrDefault("Action") ?? throw Ec2Errors.MissingParameter("Action");
+            var answer = action switch
+            {
+                "DescribeInstances" => Ec2Xml.DescribeInstances(Describe(parameters), requestId),
+                "StartInstances" => Ec2Xml.StateChanges(action, instances.Start(InstanceIds(parameters, required: true)), requestId),
+                "StopInstances" => Ec2Xml.StateChanges(action, instances.Stop(InstanceIds(parameters, required: true)), requestId),
+                _ => throw Ec2Errors.InvalidAction(action),
+            };
+            await Write(http.Response, 200, "text/xml", answer);
+        }
+        catch (AuthFailure failure)
+        {
+            await Write(http.Response, 403, "text/xml", Ec2Xml.Error(new AwsException(403, "AuthFailure", failure.Message), requestId));
+        }
+        catch (AwsException error)
+        {
+            await Write(http.Response, error.StatusCode, "text/xml", Ec2Xml.Error(error, requestId));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "EC2 request {RequestId} failed", requestId);
+            await Write(http.Response, 500, "text/xml", Ec2Xml.Error(new AwsException(500, "InternalError", "An internal error has occurred."), requestId));
+        }
+    }
+
+    /// <summary><c>GET</c>: every instance; <c>POST</c> <c>{"tags":{"Name":"app-tier-instance-1"}}</c>: register one;
+    /// <c>POST …/{id}/state</c> <c>{"state":"running"}</c>: it has finished starting (or stopping: "stopped").</summary>
+    public async Task HandleAdminAsync(HttpContext http, string rawPath)
+    {
+        try
+        {
+            var rest = rawPath[AdminPath.Length..].Trim('/');
+            if (rest.Length == 0 && HttpMethods.IsGet(http.Request.Method))
+            {
+                await Json(http.Response, 200, instances.All().Select(AdminView).ToArray());
+            }
+            else if (rest.Length == 0 && HttpMethods.IsPost(http.Request.Method))
+            {
+                var request = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+                var tags = request.RootElement.GetProperty("tags").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "");
+                await Json(http.Response, 200, AdminView(instances.Register(tags)));
+            }
+            else if (rest.EndsWith("/state", StringComparison.Ordinal) && HttpMethods.IsPost(http.Request.Method))
+            {
+                var request = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+                var state = request.RootElement.GetProperty("state").GetString();
+                if (state is not (InstanceStates.Running or InstanceStates.Stopped))
+                {
+                    throw new AwsException(400, "InvalidParameterValue", "state must be 'running' or 'stopped'.");
+                }
+                var change = instances.Complete(rest[..^"/state".Length], state);
+                await Json(http.Response, 200, new Dictionary<string, string> { ["instanceId"] = change.InstanceId, ["previous"] = change.Previous, ["state"] = change.Current });
+            }
+            else
+            {
+                throw new AwsException(404, "NotFound", $"No such emulator endpoint: {http.Request.Method} {rawPath}");
+            }
+        }
+        catch (Exception e) when (e is AwsException or JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            var status = e is AwsException aws ? aws.StatusCode : 400;
+            await Json(http.Response, status, new Dictionary<string, string> { ["error"] = e.Message });
+        }
+    }
+
+    private IEnumerable<Ec2Instance> Describe(Dictionary<string, string> parameters)
+    {
+        var ids = InstanceIds(parameters, required: false);
+        var unknown = ids.FirstOrDefault(id => instances.All().All(i => i.InstanceId != id));
+        if (unknown is not null)
+        {
+            throw Ec2Errors.InstanceNotFound(unknown);
+        }
+        var filters = new List<(string Name, List<string> Values)>();
+        for (var n = 1; parameters.TryGetValue($"Filter.{n}.Name", out var name); n++)
+        {
+            var values = new List<string>();
+            for (var m = 1; parameters.TryGetValue($"Filter.{n}.Value.{m}", out var value); m++)
+            {
+                values.Add(value);
+            }
+            if (name is not ("instance-state-name" or "tag-key") && !name.StartsWith("tag:", StringComparison.Ordinal))
+            {
+                throw new AwsException(400, "InvalidParameterValue", $"The filter '{name}' is invalid (the emulator knows tag:<key>, tag-key and instance-state-name)");
+            }
+            filters.Add((name, values));
+        }
+        return instances.All().Where(i => (ids.Count == 0 || ids.Contains(i.InstanceId)) && filters.All(f => f.Values.Any(v => Passes(i, f.Name, v))));
+    }
+
+    private static bool Passes(Ec2Instance instance, string filter, string value) => filter switch
+    {
+        "instance-state-name" => Ec2Instances.Matches(value, instance.State),
+        "tag-key" => instance.Tags.Keys.Any(k => Ec2Instances.Matches(value, k)),
+        _ => instance.Tags.TryGetValue(filter["tag:".Length..], out var tag) && Ec2Instances.Matches(value, tag),
+    };
+
+    private static List<string> InstanceIds(Dictionary<string, string> parameters, bool required)
+    {
+        var ids = new List<string>();
+        for (var n = 1; parameters.TryGetValue($"InstanceId.{n}", out var id); n++)
+        {
+            ids.Add(id);
+        }
+        return ids.Count == 0 && required ? throw Ec2Errors.MissingParameter("InstanceId") : ids;
+    }
+
+    private static Dictionary<string, string> Parameters(RequestTarget target, byte[] body)
+    {
+        var parameters = target.Query.ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);
+        var reader = new FormReader(Encoding.UTF8.GetString(body));
+        while (reader.ReadNextPair() is { } pair)
+        {
+            parameters[pair.Key] = pair.Value;
+        }
+        return parameters;
+    }
+
+    private static Dictionary<string, object> AdminView(Ec2Instance instance) => new()
+    {
+        ["instanceId"] = instance.InstanceId,
+        ["state"] = instance.State,
+        ["tags"] = instance.Tags,
+    };
+
+    private static async Task Json(HttpResponse response, int status, object value) =>
+        await Write(response, status, "application/json", JsonSerializer.SerializeToUtf8Bytes(value));
+
+    private static async Task Write(HttpResponse response, int status, string contentType, byte[] body)
+    {
+        response.StatusCode = status;
+        response.ContentType = contentType;
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body);
+    }
+}
