@@ -1,4 +1,5 @@
 using Amazon;
+using Amazon.EC2;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.SQS;
@@ -22,6 +23,29 @@ public static class AwsClients
         builder.Services.AddSingleton<IAmazonS3>(sp => CreateS3(sp.GetRequiredService<IOptions<AwsOptions>>().Value));
         builder.Services.AddSingleton<IAmazonSQS>(sp => CreateSqs(sp.GetRequiredService<IOptions<AwsOptions>>().Value));
         return builder;
+    }
+
+    /// <summary>Registers <see cref="IAmazonEC2"/> too, for the service that scales the app tier.</summary>
+    public static TBuilder AddAwsEc2Client<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddSingleton<IAmazonEC2>(sp => CreateEc2(sp.GetRequiredService<IOptions<AwsOptions>>().Value));
+        return builder;
+    }
+
+    public static AmazonEC2Client CreateEc2(AwsOptions options)
+    {
+        var config = new AmazonEC2Config();
+        if (options.ServiceUrl is null)
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
+        }
+        else
+        {
+            config.ServiceURL = options.ServiceUrl;
+            config.AuthenticationRegion = options.Region;
+        }
+        var credentials = Credentials(options);
+        return credentials is null ? new AmazonEC2Client(config) : new AmazonEC2Client(credentials, config);
     }
 
     public static AmazonS3Client CreateS3(AwsOptions options)

@@ -7,6 +7,7 @@ using FaceRecognition.WebTier;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddAwsClients();
+builder.AddAwsEc2Client();
 builder.Services.AddCloudNames(builder.Configuration);
 builder.Services.AddOptions<WebTierOptions>().Bind(builder.Configuration.GetSection(WebTierOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
 UploadReader.ConfigureLimits(builder);
@@ -16,6 +17,11 @@ builder.Services.AddSingleton<FaceRecognition.Cloud.Messaging.SqsBatcher>();
 builder.Services.AddSingleton<RecognitionClient>();
 builder.Services.AddSingleton<UploadReader>();
 builder.Services.AddSingleton<VideoUploader>();
+// The app tier's autoscaler (Scaling:Enabled; the AppHost turns it on when it runs the app tier as scalable instances).
+builder.Services.AddOptions<FaceRecognition.WebTier.Scaling.ScalingOptions>().Bind(builder.Configuration.GetSection(FaceRecognition.WebTier.Scaling.ScalingOptions.SectionName))
+    .ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddHostedService<FaceRecognition.WebTier.Scaling.AutoScaler>();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 

@@ -1,0 +1,131 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using Amazon.Runtime;
+using Amazon.SQS.Model;
+using FaceRecognition.Cloud.Tests;
+using FaceRecognition.Cloud.Topology;
+using FaceRecognition.WebTier.Scaling;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace FaceRecognition.WebTier.Tests;
+
+/// <summary>The autoscaler against the emulator's SQS and EC2 APIs; the test plays the part of whatever runs the
+/// instances (the AppHost locally), reporting pending instances running and stopping ones stopped.</summary>
+public sealed class AutoScalerTests(EmulatorClients clients) : IClassFixture<EmulatorClients>, IAsyncDisposable
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(20);
+    private readonly TopologyNames _names = new($"scale-{Guid.NewGuid():N}"[..20]);
+    private readonly HttpClient _admin = new() { BaseAddress = clients.ServiceUrl };
+    private readonly AmazonEC2Client _ec2 = new(new BasicAWSCredentials(EmulatorClients.AccessKey, EmulatorClients.SecretKey),
+        new AmazonEC2Config { ServiceURL = clients.ServiceUrl.ToString(), AuthenticationRegion = "us-east-1" });
+    private AutoScaler? _scaler;
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_burst_starts_instances_and_a_drained_queue_stops_them_all()
+    {
+        var queueUrl = (await clients.Sqs.CreateQueueAsync(_names.RequestQueue, Cancellation)).QueueUrl;
+        for (var i = 1; i <= 4; i++)
+        {
+            await Register($"{_names.Prefix}-app-{i}");
+        }
+        await Register($"{_names.Prefix}-unrelated");
+        await StartScaler();
+
+        for (var i = 0; i < 12; i++)
+        {
+            await clients.Sqs.SendMessageAsync(queueUrl, $"request {i}", Cancellation);
+        }
+        await Until(async () => (await States()).Count(s => s.Value == "pending") == 3, "three instances started for 12 messages");
+        foreach (var (id, _) in (await States()).Where(s => s.Value == "pending"))
+        {
+            await Report(id, "running");
+        }
+        Assert.Equal(["running", "running", "running", "stopped"], (await States()).Values.Order());
+        await Until(() => Task.FromResult(_scaler!.Last.Running == 3), "the autoscaler sees three running");
+
+        await clients.Sqs.PurgeQueueAsync(queueUrl, Cancellation);
+        var drained = DateTime.UtcNow;
+        await Until(async () => (await States()).Values.Count(s => s == "stopping") == 3, "the three stopped after the queue drained");
+        var scaleIn = DateTime.UtcNow - drained;
+        foreach (var (id, _) in (await States()).Where(s => s.Value == "stopping"))
+        {
+            await Report(id, "stopped");
+        }
+
+        Assert.InRange(scaleIn, TimeSpan.FromSeconds(0.9), s_timeout);
+        Assert.All((await States()).Values, s => Assert.Equal("stopped", s));
+        Assert.Equal("stopped", await StateOf($"{_names.Prefix}-unrelated"));
+    }
+
+    [Fact]
+    public async Task Without_a_request_queue_or_instances_it_keeps_trying_and_acts_once_they_exist()
+    {
+        await StartScaler();
+        var queueUrl = (await clients.Sqs.CreateQueueAsync(_names.RequestQueue, Cancellation)).QueueUrl;
+        await clients.Sqs.SendMessageAsync(queueUrl, "request", Cancellation);
+        await Register($"{_names.Prefix}-app-1");
+
+        await Until(async () => (await States()).Values.SequenceEqual(["pending"]), "the instance is started");
+    }
+
+    private async Task StartScaler()
+    {
+        var options = new ScalingOptions
+        {
+            Enabled = true, MaxInstances = 4, MessagesPerInstance = 5, PollIntervalMilliseconds = 100, InstanceNamePattern = $"{_names.Prefix}-app-*",
+        };
+        _scaler = new AutoScaler(clients.Sqs, _ec2, _names, Options.Create(options), TimeProvider.System, NullLogger<AutoScaler>.Instance);
+        await _scaler.StartAsync(Cancellation);
+    }
+
+    private async Task Register(string name)
+    {
+        using var response = await _admin.PostAsJsonAsync("_emulator/ec2/instances", new { tags = new Dictionary<string, string> { ["Name"] = name } }, Cancellation);
+        response.EnsureSuccessStatusCode();
+    }
+
+    private async Task Report(string id, string state)
+    {
+        using var response = await _admin.PostAsJsonAsync($"_emulator/ec2/instances/{id}/state", new { state }, Cancellation);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>This test's app instances (by id) and their states, through the EC2 API.</summary>
+    private async Task<Dictionary<string, string>> States()
+    {
+        var response = await _ec2.DescribeInstancesAsync(new DescribeInstancesRequest { Filters = [new Filter("tag:Name", [$"{_names.Prefix}-app-*"])] }, Cancellation);
+        return response.Reservations.SelectMany(r => r.Instances).ToDictionary(i => i.InstanceId, i => i.State.Name.Value);
+    }
+
+    private async Task<string> StateOf(string name)
+    {
+        var response = await _ec2.DescribeInstancesAsync(new DescribeInstancesRequest { Filters = [new Filter("tag:Name", [name])] }, Cancellation);
+        return response.Reservations.Single().Instances.Single().State.Name.Value;
+    }
+
+    private static async Task Until(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + s_timeout;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for: {what}");
+            await Task.Delay(50, Cancellation);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_scaler is not null)
+        {
+            await _scaler.StopAsync(CancellationToken.None);
+            _scaler.Dispose();
+        }
+        _admin.Dispose();
+        _ec2.Dispose();
+    }
+}
