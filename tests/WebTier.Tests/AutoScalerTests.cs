@@ -77,7 +77,11 @@ public sealed class AutoScalerTests(EmulatorClients clients) : IClassFixture<Emu
     {
         var options = new ScalingOptions
         {
-            Enabled = true, MaxInstances = 4, MessagesPerInstance = 5, PollIntervalMilliseconds = 100, InstanceNamePattern = $"{_names.Prefix}-app-*",
+            Enabled = true,
+            MaxInstances = 4,
+            MessagesPerInstance = 5,
+            PollIntervalMilliseconds = 100,
+            InstanceNamePattern = $"{_names.Prefix}-app-*",
         };
         _scaler = new AutoScaler(clients.Sqs, _ec2, _names, Options.Create(options), TimeProvider.System, NullLogger<AutoScaler>.Instance);
         await _scaler.StartAsync(Cancellation);
