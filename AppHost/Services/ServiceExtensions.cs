@@ -21,12 +21,23 @@ public static class ServiceExtensions
                 .WithCloud(cloud)
                 .WithEnvironment("WebTier__Mode", settings.Mode)
                 .WithExternalHttpEndpoints();
+            if (settings.Autoscale && i == 1)
+            {
+                // One autoscaler for the fleet, as the original ran its controller in the web tier.
+                webTier.WithEnvironment("Scaling__Enabled", "true")
+                    .WithEnvironment("Scaling__MaxInstances", settings.AppTierReplicas.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                foreach (var (variable, value) in ServiceSettings.PassThrough(builder.Configuration, "Scaling"))
+                {
+                    webTier.WithEnvironment(variable, value);
+                }
+            }
             foreach (var (variable, value) in ServiceSettings.PassThrough(builder.Configuration, "WebTier"))
             {
                 webTier.WithEnvironment(variable, value);
             }
         }
 
+        var replicas = new List<string>();
         for (var i = 1; i <= settings.AppTierReplicas; i++)
         {
             var appTier = builder.AddBuiltProject<Projects.AppTier>($"{AppTierPrefix}{i}", "FaceRecognition.AppTier", port: null)
@@ -40,6 +51,20 @@ public static class ServiceExtensions
             {
                 appTier.WithEnvironment(variable, value);
             }
+            if (settings.Autoscale)
+            {
+                // Started and stopped by the reconciler, following EC2, not at the AppHost's start.
+                appTier.WithExplicitStart();
+            }
+            replicas.Add(appTier.Resource.Name);
+        }
+        if (settings.Autoscale)
+        {
+            if (cloud.Backend != CloudBackend.Emulator)
+            {
+                throw new DistributedApplicationException("AppTier:Autoscale runs local replicas as EC2 instances through the emulator's EC2; use Cloud:Backend=Emulator.");
+            }
+            AppTierInstances.AddReconciler(builder, cloud, replicas);
         }
     }
 

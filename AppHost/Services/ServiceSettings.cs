@@ -7,9 +7,10 @@ namespace FaceRecognition.AppHost.Services;
 /// <summary>
 /// The AppHost's service configuration: <c>Recognition:Mode</c> (model | lookup), <c>Recognition:LookupTable</c> (an
 /// Image,Results CSV), <c>WebTier:Port</c> (8000; 0 = any free port; further replicas take free ports),
-/// <c>WebTier:Replicas</c> and <c>AppTier:Replicas</c>.
+/// <c>WebTier:Replicas</c> and <c>AppTier:Replicas</c>; <c>AppTier:Autoscale</c> (false): the app-tier replicas become EC2
+/// instances in the emulator, started and stopped by the web tier's autoscaler (<c>Scaling:*</c> goes to it).
 /// </summary>
-internal sealed record ServiceSettings(string Mode, string? LookupTable, int? WebTierPort, int WebTierReplicas, int AppTierReplicas)
+internal sealed record ServiceSettings(string Mode, string? LookupTable, int? WebTierPort, int WebTierReplicas, int AppTierReplicas, bool Autoscale)
 {
     public static ServiceSettings From(IConfiguration configuration)
     {
@@ -27,8 +28,11 @@ internal sealed record ServiceSettings(string Mode, string? LookupTable, int? We
         {
             throw new DistributedApplicationException("Recognition:Mode=lookup needs Recognition:LookupTable, the path of an Image,Results CSV.");
         }
+        var autoscale = configuration["AppTier:Autoscale"] is { } text
+            ? bool.TryParse(text, out var on) ? on : throw new DistributedApplicationException($"AppTier:Autoscale is '{text}'; use true or false.")
+            : false;
         return new ServiceSettings(mode, table, CloudSettings.Port(configuration, "WebTier:Port", 8000),
-            Replicas(configuration, "WebTier:Replicas", 1, 4), Replicas(configuration, "AppTier:Replicas", 1, 20));
+            Replicas(configuration, "WebTier:Replicas", 1, 4), Replicas(configuration, "AppTier:Replicas", 1, 20), autoscale);
     }
 
     /// <summary>
@@ -37,7 +41,7 @@ internal sealed record ServiceSettings(string Mode, string? LookupTable, int? We
     /// </summary>
     public static IEnumerable<(string Variable, string Value)> PassThrough(IConfiguration configuration, string section) =>
         configuration.GetSection(section).GetChildren()
-            .Where(c => c.Value is not null && c.Key is not "Port" and not "Replicas")
+            .Where(c => c.Value is not null && c.Key is not "Port" and not "Replicas" and not "Autoscale")
             .Select(c => ($"{section}__{c.Key}", c.Value!));
 
     /// <summary>A function's section (<c>VideoSplit:Mode</c>, <c>FaceRecognition:Concurrency</c>, ...): the event

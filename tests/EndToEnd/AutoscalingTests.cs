@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Json;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using Amazon.Runtime;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using FaceRecognition.AppHost.Services;
+
+namespace FaceRecognition.EndToEnd.Tests;
+
+/// <summary>
+/// The app tier scaled by the web tier's autoscaler through the emulator's EC2 API, the AppHost starting and stopping
+/// the replicas EC2 says should run (AppTier:Autoscale=true), in model mode.
+/// </summary>
+public sealed class AutoscalingTests
+{
+    private const int Requests = 40;
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task From_zero_instances_a_burst_brings_replicas_up_every_request_is_answered_and_the_fleet_returns_to_zero()
+    {
+        await using var run = await Start();
+        using var admin = new HttpClient { BaseAddress = run.EmulatorUrl };
+        Assert.All(await Instances(admin), i => Assert.Equal("stopped", i.State));
+        var mostRunning = 0;
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                mostRunning = Math.Max(mostRunning, (await Instances(admin)).Count(i => i.State == "running"));
+                await Task.Delay(100, CancellationToken.None);
+            }
+        }, CancellationToken.None);
+
+        var answers = await Post(run, "burst", disrupt: null);
+        var lastAnswer = DateTime.UtcNow;
+        await Until(async () => (await Instances(admin)).All(i => i.State == "stopped"), TimeSpan.FromSeconds(60), "every instance stopped after the burst");
+        var toZero = DateTime.UtcNow - lastAnswer;
+        await sampling.CancelAsync();
+        await sampler;
+
+        Assert.Equal(Requests, answers.Count);
+        Assert.All(answers, a => Assert.Equal($"200 {a.Key}:Unknown", a.Value));
+        Assert.True(mostRunning >= 1, "no instance ever ran");
+        TestContext.Current.SendDiagnosticMessage($"Most instances running: {mostRunning}; back to zero {toZero.TotalSeconds:F1} s after the last answer.");
+    }
+
+    [Fact]
+    public async Task An_instance_stopped_through_EC2_mid_load_loses_no_request()
+    {
+        await using var run = await Start();
+        using var ec2 = new AmazonEC2Client(new BasicAWSCredentials(AppHostRun.AccessKey, AppHostRun.SecretKey),
+            new AmazonEC2Config { ServiceURL = run.EmulatorUrl.ToString(), AuthenticationRegion = "us-east-1" });
+
+        var stopped = 0;
+        var answers = await Post(run, "stop", async () =>
+        {
+            // Whatever is up once answers flow (an instance reports running when its health check passes).
+            var up = ((await ec2.DescribeInstancesAsync(new DescribeInstancesRequest
+            {
+                Filters = [new Filter("tag:Name", [$"{ServiceExtensions.AppTierPrefix}*"]), new Filter("instance-state-name", ["running", "pending"])],
+            }, _ct)).Reservations ?? []).SelectMany(r => r.Instances).ToArray();
+            stopped = up.Length;
+            await ec2.StopInstancesAsync(new StopInstancesRequest { InstanceIds = [.. up.Select(i => i.InstanceId)] }, _ct);
+        });
+
+        Assert.True(stopped >= 1, "no instance was up to stop");
+        Assert.Equal(Requests, answers.Count);
+        Assert.All(answers, a => Assert.Equal($"200 {a.Key}:Unknown", a.Value));
+    }
+
+    private async Task<AppHostRun> Start()
+    {
+        var run = await AppHostRun.StartAsync(Directory.CreateTempSubdirectory("facerec-e2e-scaling-").FullName, _ct,
+            "--AppTier:Autoscale=true", "--AppTier:Replicas=2", "--WebTier:ReplyTimeoutSeconds=120");
+        await run.WebTierHealthy(_ct);
+        await run.App.ResourceNotifications.WaitForResourceAsync(AppTierInstances.ResourceName, KnownResourceStates.Running, _ct)
+            .WaitAsync(AppHostRun.StartTimeout, _ct);
+        return run;
+    }
+
+    /// <summary>Posts the face-api demo photos <see cref="Requests"/> times at once (original contract); runs
+    /// <paramref name="disrupt"/> once the first answer is in.</summary>
+    private async Task<ConcurrentDictionary<string, string>> Post(AppHostRun run, string prefix, Func<Task>? disrupt)
+    {
+        var photos = Enumerable.Range(1, 6).Select(i => File.ReadAllBytes(TestFiles.FaceApiDemo($"sample{i}.jpg"))).ToArray();
+        using var http = new HttpClient { BaseAddress = run.WebTierUrl, Timeout = TimeSpan.FromMinutes(3) };
+        var answers = new ConcurrentDictionary<string, string>();
+        var firstAnswer = new TaskCompletionSource();
+        var load = Parallel.ForEachAsync(Enumerable.Range(0, Requests), new ParallelOptions { MaxDegreeOfParallelism = Requests, CancellationToken = _ct }, async (i, ct) =>
+        {
+            var stem = $"{prefix}{i:00}";
+            using var form = TestFiles.Form("inputFile", photos[i % photos.Length], stem + ".jpg");
+            using var response = await http.PostAsync(new Uri("/", UriKind.Relative), form, ct);
+            answers[stem] = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}";
+            firstAnswer.TrySetResult();
+        });
+        if (disrupt is not null)
+        {
+            await firstAnswer.Task.WaitAsync(TimeSpan.FromMinutes(3), _ct);
+            await disrupt();
+        }
+        await load;
+        return answers;
+    }
+
+    private async Task<InstanceView[]> Instances(HttpClient admin) =>
+        [.. (await admin.GetFromJsonAsync<InstanceView[]>("_emulator/ec2/instances", CancellationToken.None) ?? [])
+            .Where(i => i.Tags.GetValueOrDefault("Name")?.StartsWith(ServiceExtensions.AppTierPrefix, StringComparison.Ordinal) == true)];
+
+    private async Task Until(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out after {timeout.TotalSeconds:0} s waiting for: {what}");
+            await Task.Delay(100, _ct);
+        }
+    }
+
+    private sealed record InstanceView(string InstanceId, string State, Dictionary<string, string> Tags);
+}
