@@ -7,8 +7,9 @@ namespace FaceRecognition.AppHost.Services;
 /// <summary>
 /// The AppHost's service configuration: <c>Recognition:Mode</c> (model | lookup), <c>Recognition:LookupTable</c> (an
 /// Image,Results CSV), <c>WebTier:Port</c> (8000; 0 = any free port; further replicas take free ports),
-/// <c>WebTier:Replicas</c> and <c>AppTier:Replicas</c>; <c>AppTier:Autoscale</c> (false): the app-tier replicas become EC2
-/// instances in the emulator, started and stopped by the web tier's autoscaler (<c>Scaling:*</c> goes to it).
+/// <c>WebTier:Replicas</c> and <c>AppTier:Replicas</c> (with autoscaling: the most instances, default 2);
+/// <c>AppTier:Autoscale</c> (true on the emulator): the app-tier replicas are EC2 instances in the emulator, started and
+/// stopped by the web tier's autoscaler (<c>Scaling:*</c> goes to it); false: they all run from the start.
 /// </summary>
 internal sealed record ServiceSettings(string Mode, string? LookupTable, int? WebTierPort, int WebTierReplicas, int AppTierReplicas, bool Autoscale)
 {
@@ -28,11 +29,14 @@ internal sealed record ServiceSettings(string Mode, string? LookupTable, int? We
         {
             throw new DistributedApplicationException("Recognition:Mode=lookup needs Recognition:LookupTable, the path of an Image,Results CSV.");
         }
+        // As the original: the app tier scales from zero by queue depth, through the EC2 API (locally the emulator's).
         var autoscale = configuration["AppTier:Autoscale"] is { } text
             ? bool.TryParse(text, out var on) ? on : throw new DistributedApplicationException($"AppTier:Autoscale is '{text}'; use true or false.")
-            : false;
+            : CloudSettings.From(configuration).Backend == CloudBackend.Emulator;
+        // Scaled, at most two on a small machine (one instance already keeps two cores busy: bench/Autoscaling).
+        var appTierReplicas = Replicas(configuration, "AppTier:Replicas", autoscale ? 2 : 1, 20);
         return new ServiceSettings(mode, table, CloudSettings.Port(configuration, "WebTier:Port", 8000),
-            Replicas(configuration, "WebTier:Replicas", 1, 4), Replicas(configuration, "AppTier:Replicas", 1, 20), autoscale);
+            Replicas(configuration, "WebTier:Replicas", 1, 4), appTierReplicas, autoscale);
     }
 
     /// <summary>

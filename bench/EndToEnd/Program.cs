@@ -88,7 +88,8 @@ static async Task<BenchRun> Start(params string[] arguments)
 {
     var data = Directory.CreateTempSubdirectory("facerec-bench-").FullName;
     string[] all = ["--Emulator:Port=0", "--WebTier:Port=0", $"--Emulator:DataDirectory={data}",
-        $"--Parameters:{CloudExtensions.AccessKeyParameter}={BenchRun.AccessKey}", $"--Parameters:{CloudExtensions.SecretKeyParameter}={BenchRun.SecretKey}", .. arguments];
+        $"--Parameters:{CloudExtensions.AccessKeyParameter}={BenchRun.AccessKey}", $"--Parameters:{CloudExtensions.SecretKeyParameter}={BenchRun.SecretKey}",
+        "--AppTier:Autoscale=false", .. arguments];
     var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(all, (o, _) => o.DisableDashboard = true, CancellationToken.None);
     var app = await builder.BuildAsync();
     await app.StartAsync();

@@ -11,11 +11,11 @@ namespace FaceRecognition.EndToEnd.Tests;
 
 /// <summary>
 /// The app tier scaled by the web tier's autoscaler through the emulator's EC2 API, the AppHost starting and stopping
-/// the replicas EC2 says should run (AppTier:Autoscale=true), in model mode.
+/// the replicas EC2 says should run (AppTier:Autoscale=true, the default on the emulator), in model mode.
 /// </summary>
 public sealed class AutoscalingTests
 {
-    private const int Requests = 40;
+    private const int Requests = 100;
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
     [Fact]

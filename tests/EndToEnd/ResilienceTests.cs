@@ -43,7 +43,7 @@ public sealed class ResilienceTests
     {
         var photos = Photos();
         await using var run = await AppHostRun.StartAsync(Data(), _ct,
-            "--AppTier:Replicas=2", "--AppTier:VisibilityTimeoutSeconds=6", "--WebTier:ReplyTimeoutSeconds=90");
+            "--AppTier:Autoscale=false", "--AppTier:Replicas=2", "--AppTier:VisibilityTimeoutSeconds=6", "--WebTier:ReplyTimeoutSeconds=90");
         await run.WebTierHealthy(_ct);
         var victim = $"{ServiceExtensions.AppTierPrefix}1";
         var running = await run.App.ResourceNotifications.WaitForResourceHealthyAsync(victim, _ct);
@@ -64,7 +64,7 @@ public sealed class ResilienceTests
     public async Task An_app_tier_instance_stopped_mid_run_finishes_or_releases_its_work()
     {
         var photos = Photos();
-        await using var run = await AppHostRun.StartAsync(Data(), _ct, "--AppTier:Replicas=2", "--WebTier:ReplyTimeoutSeconds=90");
+        await using var run = await AppHostRun.StartAsync(Data(), _ct, "--AppTier:Autoscale=false", "--AppTier:Replicas=2", "--WebTier:ReplyTimeoutSeconds=90");
         await run.WebTierHealthy(_ct);
         var stopped = $"{ServiceExtensions.AppTierPrefix}1";
         await run.App.ResourceNotifications.WaitForResourceHealthyAsync(stopped, _ct);
@@ -83,7 +83,7 @@ public sealed class ResilienceTests
     public async Task Without_an_app_tier_a_request_gets_504_naming_its_id_and_the_result_lands_once_one_is_back()
     {
         var photo = await File.ReadAllBytesAsync(Photos()[0], _ct);
-        await using var run = await AppHostRun.StartAsync(Data(), _ct, "--WebTier:ReplyTimeoutSeconds=2");
+        await using var run = await AppHostRun.StartAsync(Data(), _ct, "--AppTier:Autoscale=false", "--WebTier:ReplyTimeoutSeconds=2");
         await run.WebTierHealthy(_ct);
         var appTier = $"{ServiceExtensions.AppTierPrefix}1";
         await run.App.ResourceNotifications.WaitForResourceHealthyAsync(appTier, _ct);
