@@ -34,41 +34,28 @@ public static class AwsClients
 
     public static AmazonEC2Client CreateEc2(AwsOptions options)
     {
-        var config = new AmazonEC2Config();
-        if (options.ServiceUrl is null)
-        {
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
-        }
-        else
-        {
-            config.ServiceURL = options.ServiceUrl;
-            config.AuthenticationRegion = options.Region;
-        }
-        var credentials = Credentials(options);
-        return credentials is null ? new AmazonEC2Client(config) : new AmazonEC2Client(credentials, config);
+        var config = Endpoint(new AmazonEC2Config(), options);
+        return Credentials(options) is { } credentials ? new AmazonEC2Client(credentials, config) : new AmazonEC2Client(config);
     }
 
     public static AmazonS3Client CreateS3(AwsOptions options)
     {
-        var config = new AmazonS3Config();
-        if (options.ServiceUrl is null)
-        {
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
-        }
-        else
-        {
-            // AuthenticationRegion, not RegionEndpoint: RegionEndpoint would override ServiceURL and call real AWS.
-            config.ServiceURL = options.ServiceUrl;
-            config.ForcePathStyle = true;
-            config.AuthenticationRegion = options.Region;
-        }
-        var credentials = Credentials(options);
-        return credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
+        var config = Endpoint(new AmazonS3Config(), options);
+        // The emulator (and LocalStack) serve buckets by path; virtual hosts would need DNS for <bucket>.localhost.
+        config.ForcePathStyle = options.ServiceUrl is not null;
+        return Credentials(options) is { } credentials ? new AmazonS3Client(credentials, config) : new AmazonS3Client(config);
     }
 
     public static AmazonSQSClient CreateSqs(AwsOptions options)
     {
-        var config = new AmazonSQSConfig();
+        var config = Endpoint(new AmazonSQSConfig(), options);
+        return Credentials(options) is { } credentials ? new AmazonSQSClient(credentials, config) : new AmazonSQSClient(config);
+    }
+
+    /// <summary>The region's AWS endpoint, or the service URL with the region only for signing: AuthenticationRegion,
+    /// not RegionEndpoint, which would override ServiceURL and call real AWS.</summary>
+    private static TConfig Endpoint<TConfig>(TConfig config, AwsOptions options) where TConfig : ClientConfig
+    {
         if (options.ServiceUrl is null)
         {
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
@@ -78,8 +65,7 @@ public static class AwsClients
             config.ServiceURL = options.ServiceUrl;
             config.AuthenticationRegion = options.Region;
         }
-        var credentials = Credentials(options);
-        return credentials is null ? new AmazonSQSClient(config) : new AmazonSQSClient(credentials, config);
+        return config;
     }
 
     private static BasicAWSCredentials? Credentials(AwsOptions options) =>

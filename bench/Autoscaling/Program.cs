@@ -2,13 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Runtime.InteropServices;
 using System.Text;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using FaceRecognition.AppHost.Cloud;
 using FaceRecognition.AppHost.Services;
+using FaceRecognition.Bench;
 
 // bench/Autoscaling: dotnet run -c Release -- [--repeats N]. For 1, 2 and 4 app-tier instances at most: a fresh AppHost
 // with AppTier:Autoscale=true (every instance stopped), then 100 model-mode requests at once (the face-api demo photos,
@@ -16,7 +16,7 @@ using FaceRecognition.AppHost.Services;
 // answer, and the fleet's return to zero (the autoscaler's stop calls, then the processes' exit).
 const int Requests = 100;
 var repeats = args.SkipWhile(a => a != "--repeats").Skip(1).Select(int.Parse).FirstOrDefault(2);
-var root = RepositoryRoot();
+var root = BenchMachine.RepositoryRoot();
 var photos = Enumerable.Range(1, 6).Select(i => File.ReadAllBytes(Path.Combine(root, ".cache", "face-api", "package", "demo", $"sample{i}.jpg"))).ToArray();
 
 var runs = new List<RunResult>();
@@ -93,7 +93,7 @@ static string Report(List<RunResult> runs, int repeats)
     text.AppendLine("# Autoscaling benchmark");
     text.AppendLine();
     text.AppendLine(inv, $"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
-    text.AppendLine(inv, $"- Machine: {CpuModel()}, {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024 * 1024 * 1024)} GiB, {RuntimeInformation.OSDescription}; .NET {Environment.Version}");
+    text.AppendLine(inv, $"- Machine: {BenchMachine.Description()}");
     text.AppendLine("- System: a fresh AppHost per run (Release, dashboard off) with `AppTier:Autoscale=true`: the app-tier replicas are EC2 instances in the emulator, all stopped at the start; the web tier's autoscaler (default policy: 5 messages per instance, scale-in after 1 s of empty queue, polls every 0.5 s) calls DescribeInstances/StartInstances/StopInstances; the AppHost starts a replica when EC2 says pending and reports it running once healthy.");
     text.AppendLine(inv, $"- Workload: {Requests} requests at once through `POST /` (model mode, the six face-api demo photos, 1920 px, no one enrolled: every answer must be `<stem>:Unknown`), from the same 2 cores.");
     text.AppendLine(inv, $"- Command: `bench/Autoscaling/run.sh` ({repeats} runs per maximum)");
@@ -113,29 +113,13 @@ static string Report(List<RunResult> runs, int repeats)
     text.AppendLine("|---|---:|:---:|");
     text.AppendLine(inv, $"| From the last answer to 0 instances under 2 s (the original's full marks; 5 s its limit): the autoscaler's StopInstances | median {median:F1} s (spread {toZero[0]:F1}-{toZero[^1]:F1}) | {(median < 2 ? "yes" : "no")} |");
     text.AppendLine(inv, $"| Every request answered correctly | {runs.Sum(r => r.Correct)} of {runs.Count * Requests} | {(runs.All(r => r.Correct == Requests) ? "yes" : "no")} |");
-    var notes = Path.Combine(RepositoryRoot(), "bench", "Autoscaling", "ReportNotes.md");
-    if (File.Exists(notes))
-    {
-        text.AppendLine();
-        text.Append(File.ReadAllText(notes));
-    }
+    text.Append(BenchMachine.Notes("Autoscaling"));
     return text.ToString();
 }
 
 static string Seconds(double? value) => value is { } v ? string.Create(CultureInfo.InvariantCulture, $"{v:F1} s") : "not within 1 min";
 
-static string CpuModel() => File.Exists("/proc/cpuinfo")
-    ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
-    : RuntimeInformation.ProcessArchitecture.ToString();
 
-static string RepositoryRoot()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        if (File.Exists(Path.Combine(dir.FullName, "FaceRecognition.sln"))) return dir.FullName;
-    }
-    throw new InvalidOperationException("Run inside the repository.");
-}
 
 internal sealed record RunResult(int Max, double FirstAnswer, double? AtTarget, double LastAnswer, double Throughput, double? ToStopping, double? ToStopped, int Correct);
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
-using System.Runtime.InteropServices;
 using System.Text;
 using Amazon.Runtime;
 using Amazon.S3;
@@ -10,6 +9,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.Testing;
 using FaceRecognition.AppHost.Cloud;
 using FaceRecognition.AppHost.Services;
+using FaceRecognition.Bench;
 using FaceRecognition.Cloud.Topology;
 using FaceRecognition.LoadGen;
 using FaceRecognition.Vision;
@@ -19,7 +19,7 @@ using Microsoft.Extensions.Options;
 // bench/EndToEnd: dotnet run -c Release -- [--repeats N]. Starts the AppHost (emulator, web tier, one app-tier
 // instance) in lookup mode, then in model mode, drives it with the load generator, and writes REPORT.md.
 var repeats = args.SkipWhile(a => a != "--repeats").Skip(1).Select(int.Parse).FirstOrDefault(3);
-var root = RepositoryRoot();
+var root = BenchMachine.RepositoryRoot();
 var datasets = Environment.GetEnvironmentVariable("FACEREC_DATASETS") is { Length: > 0 } d ? d : Path.Combine(root, "..", "shared", "datasets");
 var labelsCsv = Path.GetFullPath(Path.Combine(datasets, "asu-faces", "labels.csv"));
 var images = Path.Combine(root, ".cache", "bench-endtoend", "face_images_1000");
@@ -105,7 +105,7 @@ static string Report(List<LoadSummary> lookup, List<LoadSummary> model, List<dou
     text.AppendLine("# End-to-end benchmark (image path)");
     text.AppendLine();
     text.AppendLine(inv, $"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
-    text.AppendLine(inv, $"- Machine: {CpuModel()}, {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024 * 1024 * 1024)} GiB, {RuntimeInformation.OSDescription}; .NET {Environment.Version}");
+    text.AppendLine(inv, $"- Machine: {BenchMachine.Description()}");
     text.AppendLine("- System: the AppHost (Release build, dashboard off, so no telemetry is exported), the embedded emulator, one web tier, one app-tier instance; the load generator (`tools/LoadGen`, HttpClient, 100 connections) runs on the same 2 cores.");
     text.AppendLine("- Workload: the original `asu-faces` pictures (`test_000` ... `test_999`, 64x64 JPEG) and their labels; every answer is checked.");
     text.AppendLine(inv, $"- Command: `bench/EndToEnd/run.sh` ({repeats} measured runs per mode after a warm-up run)");
@@ -136,12 +136,7 @@ static string Report(List<LoadSummary> lookup, List<LoadSummary> model, List<dou
     text.AppendLine(inv, $"| Lookup: 1000 requests at 100 concurrency under 1.5 s | {lookupTotal:F2} s | {(lookupTotal < 1.5 ? "yes" : "no")} |");
     text.AppendLine(inv, $"| Model: average latency of 100 requests under 1.2 s | {systemMean / 1000:F2} s | {(systemMean < 1200 ? "yes" : "no")} |");
     text.AppendLine(inv, $"| Every answer correct | {lookup.Sum(l => l.Correct) + model.Sum(m => m.Correct)} of {lookup.Sum(l => l.Requests) + model.Sum(m => m.Requests)} | {(lookup.All(l => l.Correct == l.Requests) && model.All(m => m.Correct == m.Requests) ? "yes" : "no")} |");
-    var notes = Path.Combine(RepositoryRoot(), "bench", "EndToEnd", "ReportNotes.md");
-    if (File.Exists(notes))
-    {
-        text.AppendLine();
-        text.Append(File.ReadAllText(notes));
-    }
+    text.Append(BenchMachine.Notes("EndToEnd"));
     return text.ToString();
 }
 
@@ -162,18 +157,7 @@ static double Median(IEnumerable<double> values)
     return sorted[sorted.Length / 2];
 }
 
-static string CpuModel() => File.Exists("/proc/cpuinfo")
-    ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
-    : RuntimeInformation.ProcessArchitecture.ToString();
 
-static string RepositoryRoot()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        if (File.Exists(Path.Combine(dir.FullName, "FaceRecognition.sln"))) return dir.FullName;
-    }
-    throw new InvalidOperationException("Run inside the repository.");
-}
 
 internal sealed class BenchRun(DistributedApplication app) : IAsyncDisposable
 {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
-using System.Runtime.InteropServices;
 using System.Text;
 using Amazon.Runtime;
 using Amazon.S3;
@@ -10,6 +9,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.Testing;
 using FaceRecognition.AppHost.Cloud;
 using FaceRecognition.AppHost.Services;
+using FaceRecognition.Bench;
 using FaceRecognition.Cloud.Topology;
 using FaceRecognition.Lambdas.Runtime;
 using FaceRecognition.Vision;
@@ -21,7 +21,7 @@ using Microsoft.Extensions.Options;
 // (test_NN is the file test_0{NN % 8}) uploaded at once with the S3 SDK; timed until the 100th answer is in the output
 // bucket, every answer checked; then each function's own figures from its /stats endpoint.
 var repeats = args.SkipWhile(a => a != "--repeats").Skip(1).Select(int.Parse).FirstOrDefault(3);
-var root = RepositoryRoot();
+var root = BenchMachine.RepositoryRoot();
 var datasets = Environment.GetEnvironmentVariable("FACEREC_DATASETS") is { Length: > 0 } d ? d : Path.Combine(root, "..", "shared", "datasets");
 var videos = Path.GetFullPath(Path.Combine(datasets, "asu-videos"));
 var labels = File.ReadAllLines(Path.Combine(videos, "labels.csv")).Skip(1).Select(l => l.Split(',')).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
@@ -101,7 +101,7 @@ static string Report(List<RunResult> runs, int repeats)
     text.AppendLine("# Video-path benchmark");
     text.AppendLine();
     text.AppendLine(inv, $"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
-    text.AppendLine(inv, $"- Machine: {CpuModel()}, {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024 * 1024 * 1024)} GiB, {RuntimeInformation.OSDescription}; .NET {Environment.Version}; {FfmpegVersion()}");
+    text.AppendLine(inv, $"- Machine: {BenchMachine.Description()}; {FfmpegVersion()}");
     text.AppendLine("- System: a fresh AppHost per run (Release build, dashboard off), the embedded emulator, both functions on their local SQS event sources with the default settings (concurrency 4 each), web tier and one app-tier instance idle; the benchmark itself runs on the same 2 cores.");
     text.AppendLine("- Workload: the original's: `test_00` ... `test_99` (test_NN is `asu-videos/test_0{NN % 8}.mp4`, 0.2-3.6 MB, 2 s, 720p-1080p) uploaded at once with the S3 SDK; the 8 people enrolled from their videos' frames at t = 1 s; every answer checked against the labels.");
     text.AppendLine("- Measured: from the first upload to the 100th `<stem>.txt` in `facerec-output` (polled every 50 ms); function durations and peak concurrency from each function's `/stats` (the handler's own time: download, ffmpeg or recognition, uploads).");
@@ -130,12 +130,7 @@ static string Report(List<RunResult> runs, int repeats)
     text.AppendLine(inv, $"| face-recognition average duration | 10,000 ms | {recognitionAverage:F0} ms | {(recognitionAverage <= 10000 ? "yes" : "no")} |");
     text.AppendLine(inv, $"| Concurrent executions of each function | at least 3 | {minPeak} (lowest peak of any run) | {(minPeak >= 3 ? "yes" : "no")} |");
     text.AppendLine(inv, $"| Every answer correct | 100 % | {runs.Sum(r => r.Correct)} of {runs.Count * 100} | {(runs.All(r => r.Correct == 100) ? "yes" : "no")} |");
-    var notes = Path.Combine(RepositoryRoot(), "bench", "Video", "ReportNotes.md");
-    if (File.Exists(notes))
-    {
-        text.AppendLine();
-        text.Append(File.ReadAllText(notes));
-    }
+    text.Append(BenchMachine.Notes("Video"));
     return text.ToString();
 }
 
@@ -149,18 +144,7 @@ static string FfmpegVersion()
     return string.Join(' ', first.Split(' ').Take(3));
 }
 
-static string CpuModel() => File.Exists("/proc/cpuinfo")
-    ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
-    : RuntimeInformation.ProcessArchitecture.ToString();
 
-static string RepositoryRoot()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        if (File.Exists(Path.Combine(dir.FullName, "FaceRecognition.sln"))) return dir.FullName;
-    }
-    throw new InvalidOperationException("Run inside the repository.");
-}
 
 internal sealed record RunResult(string Mode, double UploadSeconds, double TotalSeconds, int Correct, StatsSnapshot Split, StatsSnapshot Recognition);
 
