@@ -41,7 +41,7 @@ public static class AwsClients
     public static AmazonS3Client CreateS3(AwsOptions options)
     {
         var config = Endpoint(new AmazonS3Config(), options);
-        // The emulator (and LocalStack) serve buckets by path; virtual hosts would need DNS for <bucket>.localhost.
+        // Local endpoints serve buckets by path; virtual hosts would need DNS for <bucket>.localhost.
         config.ForcePathStyle = options.ServiceUrl is not null;
         return Credentials(options) is { } credentials ? new AmazonS3Client(credentials, config) : new AmazonS3Client(config);
     }

@@ -4,7 +4,7 @@ namespace FaceRecognition.ServiceDefaults;
 
 /// <summary>
 /// Which cloud answers, bound from the <c>Aws</c> section (the AppHost sets <c>Aws__ServiceUrl</c>, <c>Aws__Region</c>,
-/// <c>Aws__AccessKey</c>, <c>Aws__SecretKey</c>). With a service URL: that endpoint (the emulator or LocalStack) with
+/// <c>Aws__AccessKey</c>, <c>Aws__SecretKey</c>). With a service URL: that endpoint (a local emulator) with
 /// these keys. Without: real AWS in <see cref="Region"/>, with the SDK's default credential chain.
 /// </summary>
 public sealed class AwsOptions : IValidatableObject

@@ -1,8 +1,8 @@
 namespace FaceRecognition.Cloud.Topology;
 
 /// <summary>
-/// The buckets, queues and notifications a deployment needs, described once. The AppHost provisions it on the emulator,
-/// LocalStack or AWS with <see cref="TopologyProvisioner"/>; <c>deploy/</c> renders the same description for AWS.
+/// The buckets, queues and notifications a deployment needs, described once. The AppHost provisions it on whichever
+/// cloud answers (the embedded emulator, a container, AWS) with <see cref="TopologyProvisioner"/>; <c>deploy/</c> renders the same description for AWS.
 /// </summary>
 public sealed record CloudTopology(
     IReadOnlyList<BucketSpec> Buckets,

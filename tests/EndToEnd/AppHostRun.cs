@@ -17,17 +17,23 @@ public sealed class AppHostRun : IAsyncDisposable
     public const string SecretKey = "end-to-end-test-secret-key";
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
-    private AppHostRun(DistributedApplication app, string dataDirectory)
+    private AppHostRun(DistributedApplication app, string dataDirectory, string cloudResource)
     {
         App = app;
         DataDirectory = dataDirectory;
+        _cloudResource = cloudResource;
     }
+
+    private readonly string _cloudResource;
 
     public DistributedApplication App { get; }
 
     public string DataDirectory { get; }
 
     public Uri EmulatorUrl => App.GetEndpoint(CloudExtensions.EmulatorName, "http");
+
+    /// <summary>The endpoint of whichever local cloud this run uses (the emulator, or LocalStack).</summary>
+    public Uri CloudUrl => App.GetEndpoint(_cloudResource, "http");
 
     public Uri WebTierUrl => App.GetEndpoint(ServiceExtensions.WebTierName, "http");
 
@@ -52,7 +58,8 @@ public sealed class AppHostRun : IAsyncDisposable
         await app.StartAsync(cancellationToken).WaitAsync(StartTimeout, cancellationToken);
         await app.ResourceNotifications.WaitForResourceAsync(CloudExtensions.ProvisioningName,
             e => e.Snapshot.State?.Text is { } state && KnownResourceStates.TerminalStates.Contains(state), cancellationToken).WaitAsync(StartTimeout, cancellationToken);
-        return new AppHostRun(app, dataDirectory);
+        var cloudResource = arguments.Contains($"--Cloud:Backend={CloudBackend.LocalStack}") ? CloudExtensions.LocalStackName : CloudExtensions.EmulatorName;
+        return new AppHostRun(app, dataDirectory, cloudResource);
     }
 
     public async Task<string?> ProvisioningState(CancellationToken cancellationToken)
@@ -62,10 +69,10 @@ public sealed class AppHostRun : IAsyncDisposable
     }
 
     public AmazonS3Client S3() => new(new BasicAWSCredentials(AccessKey, SecretKey),
-        new AmazonS3Config { ServiceURL = EmulatorUrl.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
+        new AmazonS3Config { ServiceURL = CloudUrl.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
 
     public AmazonSQSClient Sqs() => new(new BasicAWSCredentials(AccessKey, SecretKey),
-        new AmazonSQSConfig { ServiceURL = EmulatorUrl.ToString(), AuthenticationRegion = "us-east-1" });
+        new AmazonSQSConfig { ServiceURL = CloudUrl.ToString(), AuthenticationRegion = "us-east-1" });
 
     public async ValueTask DisposeAsync()
     {
