@@ -66,5 +66,27 @@ public sealed class CrossBackendTests : IDisposable
         Assert.StartsWith("Not a readable video", letter.Cause, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(CloudBackends.All), MemberType = typeof(CloudBackends))]
+    public async Task The_eight_original_videos_are_named(string backend)
+    {
+        var (folder, labels) = TestFiles.AsuVideos();
+        await using var run = await CloudBackends.StartAsync(backend, _ct);
+        await run.WebTierHealthy(_ct);
+        using var videos = new VideoRun(run);
+        foreach (var (stem, name) in labels)
+        {
+            await videos.Enroll(name, await File.ReadAllBytesAsync(_files.Frame($"{stem}-enrol.jpg", Path.Combine(folder, stem + ".mp4"), seconds: 1), _ct));
+        }
+
+        foreach (var stem in labels.Keys)
+        {
+            await videos.PutVideo(Path.Combine(folder, stem + ".mp4"), stem + ".mp4");
+        }
+        var answers = await videos.Answers(labels.Count);
+
+        Assert.Equal(labels.OrderBy(l => l.Key), answers.OrderBy(a => a.Key));
+    }
+
     public void Dispose() => _files.Dispose();
 }
