@@ -76,7 +76,7 @@ public sealed class FaceRecognizer : IDisposable
         var confident = recognized.Where(f => f.Face.Score >= _options.ConfidentScore).ToArray();
         var largest = (confident.Length > 0 ? confident : recognized).MaxBy(f => f.Face.Box.Area)!;
         var kind = largest.Name == IdentityName.Unknown ? AnswerKind.NoMatch : AnswerKind.Matched;
-        return new RecognitionResult(image.Width, image.Height, recognized, largest.Name, kind, timings);
+        return new RecognitionResult(image.Width, image.Height, recognized, largest.Name, kind, timings) { AnswerFace = largest };
     }
 
     private List<AnalyzedFace> Analyze(RgbImage image, out RecognitionTimings timings)

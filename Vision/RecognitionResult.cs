@@ -38,4 +38,7 @@ public sealed record RecognitionResult(int Width, int Height, IReadOnlyList<Reco
     RecognitionTimings Timings)
 {
     public bool IsUnknown => Answer == IdentityName.Unknown;
+
+    /// <summary>The face the answer is about (the largest confident one); null when no face was found.</summary>
+    public RecognizedFace? AnswerFace { get; init; }
 }

@@ -13,13 +13,7 @@ public sealed record FrameVote(
 {
     public static FrameVote From(int frame, RecognitionResult result)
     {
-        if (result.Kind == AnswerKind.NoFace)
-        {
-            return new FrameVote(frame, IdentityName.Unknown, result.Kind.ToString(), 0);
-        }
-        // The answer comes from the largest confident face; its score is the frame's weight.
-        var answering = result.Faces.Where(f => f.Name == result.Answer).MaxBy(f => f.Face.Box.Width * f.Face.Box.Height);
-        return new FrameVote(frame, result.Answer, result.Kind.ToString(), Math.Round(answering?.Face.Score ?? 0, 4));
+        return new FrameVote(frame, result.Answer, result.Kind.ToString(), Math.Round(result.AnswerFace?.Face.Score ?? 0, 4));
     }
 }
 

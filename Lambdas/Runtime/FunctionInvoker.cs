@@ -40,44 +40,43 @@ public sealed partial class FunctionInvoker(IS3EventHandler handler, string func
         var started = time.GetTimestamp();
         Stats.Started();
         s_running.Add(1);
-        var tags = new TagList { { "function", functionName } };
+        var outcome = "error";
         try
         {
             using var scope = logger.BeginScope("{Function} {RequestId}", functionName, requestId);
             await handler.HandleAsync(s3Event, context);
-            tags.Add("outcome", "success");
+            outcome = "success";
             return InvocationOutcome.Success;
         }
         catch (InputRejectedException e)
         {
-            tags.Add("outcome", "rejected");
+            outcome = "rejected";
             LogRejected(requestId, e.Message);
             return InvocationOutcome.Rejected(e.Message);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            tags.Add("outcome", "stopped");
+            outcome = "stopped";
             return InvocationOutcome.Stopped;
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            tags.Add("outcome", "timeout");
+            outcome = "timeout";
             var cause = $"Timed out after {timeout.TotalSeconds:0.#} s.";
             LogFailed(requestId, cause, null);
             return InvocationOutcome.Failed(cause, "TimeoutError");
         }
         catch (Exception e)
         {
-            tags.Add("outcome", "error");
             LogFailed(requestId, e.Message, e);
             return InvocationOutcome.Failed(e.Message, e.GetType().Name);
         }
         finally
         {
             var elapsed = time.GetElapsedTime(started).TotalMilliseconds;
-            Stats.Finished(elapsed, failed: !tags.Any(t => t is { Key: "outcome", Value: "success" }));
+            Stats.Finished(elapsed, failed: outcome != "success");
             s_running.Add(-1);
-            s_duration.Record(elapsed, tags);
+            s_duration.Record(elapsed, new TagList { { "function", functionName }, { "outcome", outcome } });
         }
     }
 

@@ -3,9 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
-using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Testing;
 using FaceRecognition.AppHost.Cloud;
 using FaceRecognition.AppHost.Services;
 using FaceRecognition.Bench;
@@ -35,9 +33,11 @@ return 0;
 
 async Task<RunResult> Measure(int max)
 {
-    await using var run = await BenchRun.StartAsync(max);
-    using var admin = new HttpClient { BaseAddress = run.EmulatorUrl };
-    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Requests }) { BaseAddress = run.WebTierUrl, Timeout = TimeSpan.FromMinutes(5) };
+    await using var run = await BenchAppHost.StartAsync("--AppTier:Autoscale=true", $"--AppTier:Replicas={max}", "--WebTier:ReplyTimeoutSeconds=300");
+    await run.App.ResourceNotifications.WaitForResourceHealthyAsync(ServiceExtensions.WebTierName);
+    await run.App.ResourceNotifications.WaitForResourceAsync(AppTierInstances.ResourceName, KnownResourceStates.Running);
+    using var admin = new HttpClient { BaseAddress = run.Endpoint(CloudExtensions.EmulatorName) };
+    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Requests }) { BaseAddress = run.Endpoint(ServiceExtensions.WebTierName), Timeout = TimeSpan.FromMinutes(5) };
     var clock = Stopwatch.StartNew();
     double? atTarget = null, allStopping = null, allStopped = null;
     double firstAnswer = 0, lastAnswer = 0;
@@ -124,33 +124,3 @@ static string Seconds(double? value) => value is { } v ? string.Create(CultureIn
 internal sealed record RunResult(int Max, double FirstAnswer, double? AtTarget, double LastAnswer, double Throughput, double? ToStopping, double? ToStopped, int Correct);
 
 internal sealed record InstanceView(string InstanceId, string State, Dictionary<string, string> Tags);
-
-internal sealed class BenchRun(DistributedApplication app) : IAsyncDisposable
-{
-    private const string AccessKey = "AKIABENCHAUTOSCALE01";
-    private const string SecretKey = "bench-autoscaling-secret";
-
-    public Uri WebTierUrl => app.GetEndpoint(ServiceExtensions.WebTierName, "http");
-
-    public Uri EmulatorUrl => app.GetEndpoint(CloudExtensions.EmulatorName, "http");
-
-    public static async Task<BenchRun> StartAsync(int maxInstances)
-    {
-        var data = Directory.CreateTempSubdirectory("facerec-bench-scaling-").FullName;
-        string[] all = ["--Emulator:Port=0", "--WebTier:Port=0", $"--Emulator:DataDirectory={data}",
-            $"--Parameters:{CloudExtensions.AccessKeyParameter}={AccessKey}", $"--Parameters:{CloudExtensions.SecretKeyParameter}={SecretKey}",
-            "--AppTier:Autoscale=true", $"--AppTier:Replicas={maxInstances}", "--WebTier:ReplyTimeoutSeconds=300"];
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(all, (o, _) => o.DisableDashboard = true, CancellationToken.None);
-        var app = await builder.BuildAsync();
-        await app.StartAsync();
-        await app.ResourceNotifications.WaitForResourceHealthyAsync(ServiceExtensions.WebTierName);
-        await app.ResourceNotifications.WaitForResourceAsync(AppTierInstances.ResourceName, KnownResourceStates.Running);
-        return new BenchRun(app);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await app.StopAsync();
-        await app.DisposeAsync();
-    }
-}

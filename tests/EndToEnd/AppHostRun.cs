@@ -6,6 +6,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using FaceRecognition.AppHost.Cloud;
 using FaceRecognition.AppHost.Services;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FaceRecognition.EndToEnd.Tests;
 
@@ -58,7 +59,8 @@ public sealed class AppHostRun : IAsyncDisposable
         await app.StartAsync(cancellationToken).WaitAsync(StartTimeout, cancellationToken);
         await app.ResourceNotifications.WaitForResourceAsync(CloudExtensions.ProvisioningName,
             e => e.Snapshot.State?.Text is { } state && KnownResourceStates.TerminalStates.Contains(state), cancellationToken).WaitAsync(StartTimeout, cancellationToken);
-        var cloudResource = arguments.Contains($"--Cloud:Backend={CloudBackend.LocalStack}") ? CloudExtensions.LocalStackName : CloudExtensions.EmulatorName;
+        var model = app.Services.GetRequiredService<DistributedApplicationModel>();
+        var cloudResource = model.Resources.Any(r => r.Name == CloudExtensions.LocalStackName) ? CloudExtensions.LocalStackName : CloudExtensions.EmulatorName;
         return new AppHostRun(app, dataDirectory, cloudResource);
     }
 

@@ -6,6 +6,7 @@ using Amazon.Runtime;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using FaceRecognition.AppHost.Services;
+using FaceRecognition.Lambdas.Runtime.Tests.Support;
 
 namespace FaceRecognition.EndToEnd.Tests;
 
@@ -37,7 +38,7 @@ public sealed class AutoscalingTests
 
         var answers = await Post(run, "burst", disrupt: null);
         var lastAnswer = DateTime.UtcNow;
-        await Until(async () => (await Instances(admin)).All(i => i.State == "stopped"), TimeSpan.FromSeconds(60), "every instance stopped after the burst");
+        await Eventually.Until(async () => (await Instances(admin)).All(i => i.State == "stopped"), TimeSpan.FromSeconds(60), "every instance stopped after the burst");
         var toZero = DateTime.UtcNow - lastAnswer;
         await sampling.CancelAsync();
         await sampler;
@@ -111,15 +112,6 @@ public sealed class AutoscalingTests
         [.. (await admin.GetFromJsonAsync<InstanceView[]>("_emulator/ec2/instances", CancellationToken.None) ?? [])
             .Where(i => i.Tags.GetValueOrDefault("Name")?.StartsWith(ServiceExtensions.AppTierPrefix, StringComparison.Ordinal) == true)];
 
-    private async Task Until(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out after {timeout.TotalSeconds:0} s waiting for: {what}");
-            await Task.Delay(100, _ct);
-        }
-    }
 
     private sealed record InstanceView(string InstanceId, string State, Dictionary<string, string> Tags);
 }

@@ -131,13 +131,12 @@ internal sealed class VideoRun(AppHostRun run) : IDisposable
         return letters;
     }
 
-    /// <summary>The largest confident face of a photo, cropped with a margin: a picture with one face to enrol.</summary>
+    /// <summary>The face a photo's answer is about, cropped with a margin: a picture with one face to enrol.</summary>
     public static byte[] MainFace(string photoPath)
     {
         var photo = File.ReadAllBytes(photoPath);
         using var engine = new FaceRecognizer(Options.Create(new VisionOptions()));
-        var box = engine.Detect(engine.Decode(photo)).Where(d => d.Score >= engine.Options.ConfidentScore)
-            .Select(d => d.Box).MaxBy(b => b.Width * b.Height)!;
+        var box = engine.Recognize(photo, new Vision.Identities.Gallery()).AnswerFace!.Face.Box;
         using var bitmap = SKBitmap.Decode(photo);
         var pad = box.Width * 0.4;
         var rect = SKRectI.Create((int)Math.Max(0, box.X - pad), (int)Math.Max(0, box.Y - pad), (int)(box.Width + (2 * pad)), (int)(box.Height + (2 * pad)));

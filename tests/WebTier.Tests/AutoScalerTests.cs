@@ -6,6 +6,7 @@ using Amazon.Runtime;
 using Amazon.SQS.Model;
 using FaceRecognition.Cloud.Tests;
 using FaceRecognition.Cloud.Topology;
+using FaceRecognition.Lambdas.Runtime.Tests.Support;
 using FaceRecognition.WebTier.Scaling;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -40,17 +41,17 @@ public sealed class AutoScalerTests(EmulatorClients clients) : IClassFixture<Emu
         {
             await clients.Sqs.SendMessageAsync(queueUrl, $"request {i}", Cancellation);
         }
-        await Until(async () => (await States()).Count(s => s.Value == "pending") == 3, "three instances started for 12 messages");
+        await Eventually.Until(async () => (await States()).Count(s => s.Value == "pending") == 3, s_timeout, "three instances started for 12 messages");
         foreach (var (id, _) in (await States()).Where(s => s.Value == "pending"))
         {
             await Report(id, "running");
         }
         Assert.Equal(["running", "running", "running", "stopped"], (await States()).Values.Order());
-        await Until(() => Task.FromResult(_scaler!.Last.Running == 3), "the autoscaler sees three running");
+        await Eventually.Until(() => _scaler!.Last.Running == 3, s_timeout, "the autoscaler sees three running");
 
         await clients.Sqs.PurgeQueueAsync(queueUrl, Cancellation);
         var drained = DateTime.UtcNow;
-        await Until(async () => (await States()).Values.Count(s => s == "stopping") == 3, "the three stopped after the queue drained");
+        await Eventually.Until(async () => (await States()).Values.Count(s => s == "stopping") == 3, s_timeout, "the three stopped after the queue drained");
         var scaleIn = DateTime.UtcNow - drained;
         foreach (var (id, _) in (await States()).Where(s => s.Value == "stopping"))
         {
@@ -70,7 +71,7 @@ public sealed class AutoScalerTests(EmulatorClients clients) : IClassFixture<Emu
         await clients.Sqs.SendMessageAsync(queueUrl, "request", Cancellation);
         await Register($"{_names.Prefix}-app-1");
 
-        await Until(async () => (await States()).Values.SequenceEqual(["pending"]), "the instance is started");
+        await Eventually.Until(async () => (await States()).Values.SequenceEqual(["pending"]), s_timeout, "the instance is started");
     }
 
     private async Task StartScaler()
@@ -112,15 +113,6 @@ public sealed class AutoScalerTests(EmulatorClients clients) : IClassFixture<Emu
         return response.Reservations.Single().Instances.Single().State.Name.Value;
     }
 
-    private static async Task Until(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + s_timeout;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for: {what}");
-            await Task.Delay(50, Cancellation);
-        }
-    }
 
     public async ValueTask DisposeAsync()
     {

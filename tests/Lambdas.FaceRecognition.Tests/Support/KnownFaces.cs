@@ -18,8 +18,7 @@ public sealed class KnownFaces : IDisposable
             return;
         }
         var result = Recognizer.Recognize(File.ReadAllBytes(PhotoPath), new Gallery());
-        var main = result.Faces.Where(f => f.Face.Score >= Recognizer.Options.ConfidentScore).MaxBy(f => f.Face.Box.Width * f.Face.Box.Height)!;
-        Gallery.Enroll(Name, [main.Face.Descriptor]);
+        Gallery.Enroll(Name, [result.AnswerFace!.Face.Descriptor]);
     }
 
     public FaceRecognizer Recognizer { get; }

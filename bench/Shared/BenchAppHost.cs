@@ -1,0 +1,43 @@
+using Amazon.Runtime;
+using Amazon.S3;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+using FaceRecognition.AppHost.Cloud;
+
+namespace FaceRecognition.Bench;
+
+/// <summary>The whole system, started by the AppHost for a benchmark run: a fresh emulator data directory, free ports,
+/// known credentials, no dashboard (so no telemetry is exported).</summary>
+internal sealed class BenchAppHost(DistributedApplication app) : IAsyncDisposable
+{
+    private const string AccessKey = "AKIABENCHAPPHOST0001";
+    private const string SecretKey = "bench-apphost-secret";
+
+    public DistributedApplication App => app;
+
+    public static async Task<BenchAppHost> StartAsync(params string[] arguments)
+    {
+        var data = Directory.CreateTempSubdirectory("facerec-bench-").FullName;
+        string[] all = ["--Emulator:Port=0", "--WebTier:Port=0", $"--Emulator:DataDirectory={data}",
+            $"--Parameters:{CloudExtensions.AccessKeyParameter}={AccessKey}", $"--Parameters:{CloudExtensions.SecretKeyParameter}={SecretKey}", .. arguments];
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(all, (o, _) => o.DisableDashboard = true, CancellationToken.None);
+        var app = await builder.BuildAsync();
+        await app.StartAsync();
+        return new BenchAppHost(app);
+    }
+
+    public Uri Endpoint(string resource) => app.GetEndpoint(resource, "http");
+
+    public AmazonS3Client S3() => new(new BasicAWSCredentials(AccessKey, SecretKey), new AmazonS3Config
+    {
+        ServiceURL = Endpoint(CloudExtensions.EmulatorName).ToString(),
+        ForcePathStyle = true,
+        AuthenticationRegion = "us-east-1",
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+}
