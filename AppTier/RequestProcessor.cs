@@ -4,6 +4,7 @@ using Amazon.S3.Model;
 using Amazon.SQS;
 using Amazon.SQS.Model;
 using FaceRecognition.Cloud.Messaging;
+using FaceRecognition.Cloud.Storage;
 using FaceRecognition.Cloud.Topology;
 using FaceRecognition.Vision.Imaging;
 using Microsoft.Extensions.Options;
@@ -81,13 +82,16 @@ internal sealed partial class RequestProcessor(IAmazonS3 s3, IAmazonSQS sqs, Sqs
         var recognised = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         if (reply.Error is null)
         {
-            await s3.PutObjectAsync(new PutObjectRequest
+            var put = new PutObjectRequest
             {
                 BucketName = names.OutputBucket,
                 Key = stem,
                 ContentBody = reply.Name,
                 ContentType = "text/plain",
-            }, cancellationToken);
+            };
+            // The request's trace, continued from the message: the stored answer names the trace that produced it.
+            ObjectTracing.Inject(Activity.Current, put.Metadata);
+            await s3.PutObjectAsync(put, cancellationToken);
         }
         var total = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         return reply with

@@ -13,6 +13,9 @@ namespace FaceRecognition.ServiceDefaults;
 /// <summary>Builds AWS SDK clients from <see cref="AwsOptions"/>. The only place that knows an endpoint override exists.</summary>
 public static class AwsClients
 {
+    /// <summary>S3 endpoint parameters that name an object, not where its bucket is served.</summary>
+    public static readonly string[] S3ParametersTheRulesIgnore = ["Key", "Prefix", "CopySource"];
+
     /// <summary>Registers <see cref="IAmazonS3"/> and <see cref="IAmazonSQS"/> from the validated <c>Aws</c> options.</summary>
     public static TBuilder AddAwsClients<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -43,12 +46,14 @@ public static class AwsClients
         var config = Endpoint(new AmazonS3Config(), options);
         // Local endpoints serve buckets by path; virtual hosts would need DNS for <bucket>.localhost.
         config.ForcePathStyle = options.ServiceUrl is not null;
+        config.EndpointProvider = new CachedEndpoints(config.EndpointProvider, S3ParametersTheRulesIgnore);
         return Credentials(options) is { } credentials ? new AmazonS3Client(credentials, config) : new AmazonS3Client(config);
     }
 
     public static AmazonSQSClient CreateSqs(AwsOptions options)
     {
         var config = Endpoint(new AmazonSQSConfig(), options);
+        config.EndpointProvider = new CachedEndpoints(config.EndpointProvider);
         return Credentials(options) is { } credentials ? new AmazonSQSClient(credentials, config) : new AmazonSQSClient(config);
     }
 

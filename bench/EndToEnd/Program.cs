@@ -16,9 +16,11 @@ using FaceRecognition.Vision;
 using FaceRecognition.Vision.Identities;
 using Microsoft.Extensions.Options;
 
-// bench/EndToEnd: dotnet run -c Release -- [--repeats N]. Starts the AppHost (emulator, web tier, one app-tier
-// instance) in lookup mode, then in model mode, drives it with the load generator, and writes REPORT.md.
+// bench/EndToEnd: dotnet run -c Release -- [--repeats N] [--lookup-only]. Starts the AppHost (emulator, web tier, one
+// app-tier instance) in lookup mode, then in model mode, drives it with the load generator, and writes REPORT.md.
+// --lookup-only prints the lookup runs and writes no report (for trying a change).
 var repeats = args.SkipWhile(a => a != "--repeats").Skip(1).Select(int.Parse).FirstOrDefault(3);
+var lookupOnly = args.Contains("--lookup-only");
 var root = BenchMachine.RepositoryRoot();
 var datasets = Environment.GetEnvironmentVariable("FACEREC_DATASETS") is { Length: > 0 } d ? d : Path.Combine(root, "..", "shared", "datasets");
 var labelsCsv = Path.GetFullPath(Path.Combine(datasets, "asu-faces", "labels.csv"));
@@ -30,16 +32,22 @@ if (!File.Exists(Path.Combine(images, "test_999.jpg")))
 var labels = LoadRun.ReadLabels(labelsCsv);
 
 var lookup = new List<LoadSummary>();
+var lookupCpu = new List<Dictionary<string, double>>();
 await using (var run = await Start("--Recognition:Mode=lookup", $"--Recognition:LookupTable={labelsCsv}"))
 {
     using var http = Client();
     await LoadRun.RunAsync(new LoadSettings(run.Url, images, labels, 200, 100, 3), http, CancellationToken.None); // warm-up
     for (var i = 0; i < repeats; i++)
     {
+        var cpu = new SystemCpu();
         lookup.Add(await LoadRun.RunAsync(new LoadSettings(run.Url, images, labels, 1000, 100, 3), http, CancellationToken.None));
+        lookupCpu.Add(cpu.PerRequest(1000));
         Console.WriteLine("lookup: " + lookup[^1].ToText());
+        Console.WriteLine("  CPU ms per request: " + string.Join(", ", lookupCpu[^1].Select(c => $"{c.Key} {c.Value:F2}")) + $", system {lookupCpu[^1].Where(c => c.Key != SystemCpu.LoadGenerator).Sum(c => c.Value):F2}");
     }
 }
+
+if (lookupOnly) return 0;
 
 var model = new List<LoadSummary>();
 var inProcess = new List<double>();
@@ -78,7 +86,7 @@ await using (var run = await Start())
     }
 }
 
-File.WriteAllText(Path.Combine(root, "bench", "EndToEnd", "REPORT.md"), Report(lookup, model, inProcess, repeats));
+File.WriteAllText(Path.Combine(root, "bench", "EndToEnd", "REPORT.md"), Report(lookup, lookupCpu, model, inProcess, repeats));
 Console.WriteLine(File.ReadAllText(Path.Combine(root, "bench", "EndToEnd", "REPORT.md")));
 return 0;
 
@@ -92,13 +100,15 @@ static async Task<BenchRun> Start(params string[] arguments)
         "--AppTier:Autoscale=false", .. arguments];
     var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(all, (o, _) => o.DisableDashboard = true, CancellationToken.None);
     var app = await builder.BuildAsync();
+    var starting = Stopwatch.GetTimestamp();
     await app.StartAsync();
     await app.ResourceNotifications.WaitForResourceHealthyAsync(ServiceExtensions.WebTierName);
     await app.ResourceNotifications.WaitForResourceHealthyAsync($"{ServiceExtensions.AppTierPrefix}1");
+    Console.WriteLine($"system healthy {Stopwatch.GetElapsedTime(starting).TotalSeconds:F1} s after start");
     return new BenchRun(app);
 }
 
-static string Report(List<LoadSummary> lookup, List<LoadSummary> model, List<double> inProcess, int repeats)
+static string Report(List<LoadSummary> lookup, List<Dictionary<string, double>> lookupCpu, List<LoadSummary> model, List<double> inProcess, int repeats)
 {
     var inv = CultureInfo.InvariantCulture;
     var text = new StringBuilder();
@@ -106,13 +116,25 @@ static string Report(List<LoadSummary> lookup, List<LoadSummary> model, List<dou
     text.AppendLine();
     text.AppendLine(inv, $"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
     text.AppendLine(inv, $"- Machine: {BenchMachine.Description()}");
-    text.AppendLine("- System: the AppHost (Release build, dashboard off, so no telemetry is exported), the embedded emulator, one web tier, one app-tier instance; the load generator (`tools/LoadGen`, HttpClient, 100 connections) runs on the same 2 cores.");
+    text.AppendLine("- System: the AppHost (Release build, dashboard off: the services still record traces and metrics and try to export them every second, to an OTLP endpoint where nothing listens), the embedded emulator, one web tier, one app-tier instance; the load generator (`tools/LoadGen`, HttpClient, 100 connections) runs on the same 2 cores.");
     text.AppendLine("- Workload: the original `asu-faces` pictures (`test_000` ... `test_999`, 64x64 JPEG) and their labels; every answer is checked.");
     text.AppendLine(inv, $"- Command: `bench/EndToEnd/run.sh` ({repeats} measured runs per mode after a warm-up run)");
     text.AppendLine();
     text.AppendLine("## Lookup mode: 1000 requests, 100 concurrent");
     text.AppendLine();
     Table(text, lookup);
+    text.AppendLine();
+    text.AppendLine("CPU time per request in the same runs (ms; median, min-max), from each process's CPU counters: what a change is best judged by, because wall time on this shared machine moves with its neighbours.");
+    text.AppendLine();
+    text.AppendLine("| Process | CPU per request |");
+    text.AppendLine("|---|---:|");
+    foreach (var process in SystemCpu.Processes.Append(SystemCpu.LoadGenerator))
+    {
+        var values = lookupCpu.Select(c => c[process]).Order().ToArray();
+        text.AppendLine(inv, $"| {process} | {Median(values):F2} ({values[0]:F2}-{values[^1]:F2}) |");
+    }
+    var systemCpu = lookupCpu.Select(c => SystemCpu.Processes.Sum(p => c[p])).Order().ToArray();
+    text.AppendLine(inv, $"| emulator + web tier + app tier | {Median(systemCpu):F2} ({systemCpu[0]:F2}-{systemCpu[^1]:F2}) |");
     text.AppendLine();
     text.AppendLine("## Model mode: 100 requests, 100 concurrent, the 10 distinct pictures enrolled under their labels");
     text.AppendLine();

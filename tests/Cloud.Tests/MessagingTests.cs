@@ -58,6 +58,31 @@ public sealed class MessagingTests(EmulatorClients cloud) : IClassFixture<Emulat
     }
 
     [Fact]
+    public async Task A_message_being_worked_on_stays_invisible_past_its_timeout_and_returns_once_released()
+    {
+        var queue = (await cloud.Sqs.CreateQueueAsync(new CreateQueueRequest($"visibility-{Guid.NewGuid():N}")
+        {
+            Attributes = new() { ["VisibilityTimeout"] = "2" },
+        }, _ct)).QueueUrl;
+        await cloud.Sqs.SendMessageAsync(queue, "work", _ct);
+        var message = Assert.Single((await cloud.Sqs.ReceiveMessageAsync(new ReceiveMessageRequest(queue) { WaitTimeSeconds = 5 }, _ct)).Messages);
+
+        using (VisibilityExtender.Start(cloud.Sqs, queue, message.ReceiptHandle, 2, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance))
+        {
+            // Three timeouts long: without renewals the message would be delivered again within the first 2 s.
+            var during = await cloud.Sqs.ReceiveMessageAsync(new ReceiveMessageRequest(queue) { WaitTimeSeconds = 6 }, _ct);
+            Assert.Empty(during.Messages ?? []);
+        }
+
+        var again = await cloud.Sqs.ReceiveMessageAsync(new ReceiveMessageRequest(queue)
+        {
+            WaitTimeSeconds = 10,
+            MessageSystemAttributeNames = ["ApproximateReceiveCount"],
+        }, _ct);
+        Assert.Equal("2", Assert.Single(again.Messages).Attributes["ApproximateReceiveCount"]);
+    }
+
+    [Fact]
     public async Task The_batcher_delivers_every_send_and_delete_once_in_batch_calls()
     {
         var queue = (await cloud.Sqs.CreateQueueAsync($"batch-{Guid.NewGuid():N}", _ct)).QueueUrl;

@@ -117,6 +117,26 @@ public sealed class AppHostTests
         Assert.DoesNotContain(model.Resources, r => r.Name == CloudExtensions.AccessKeyParameter);
     }
 
+    [Fact]
+    public async Task ServicesRunFullyOptimisedFromTheFirstRequest()
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["--Cloud:Backend=Aws"], _ct);
+        await using var app = await builder.BuildAsync(_ct);
+        var model = app.Services.GetRequiredService<DistributedApplicationModel>();
+
+        foreach (var name in new[] { FaceRecognition.AppHost.Services.ServiceExtensions.WebTierName, $"{FaceRecognition.AppHost.Services.ServiceExtensions.AppTierPrefix}1" })
+        {
+            var resource = model.Resources.Single(r => r.Name == name);
+            var context = new EnvironmentCallbackContext(app.Services.GetRequiredService<DistributedApplicationExecutionContext>(), resource, cancellationToken: _ct);
+            foreach (var callback in resource.Annotations.OfType<EnvironmentCallbackAnnotation>())
+            {
+                await callback.Callback(context);
+            }
+            Assert.Equal("0", context.EnvironmentVariables.GetValueOrDefault("DOTNET_TieredCompilation") as string);
+            Assert.Equal("0", context.EnvironmentVariables.GetValueOrDefault("DOTNET_ReadyToRun") as string);
+        }
+    }
+
     private static bool ContainerRuntimeAnswers()
     {
         try

@@ -69,7 +69,7 @@ public sealed class ImagePathTests
     }
 
     [Fact]
-    public async Task A_photo_is_answered_with_its_faces_as_json_and_unknown_faces_before_anyone_is_enrolled()
+    public async Task A_photo_is_answered_with_its_faces_as_json_and_unknown_faces_before_anyone_is_enrolled_in_one_trace_across_the_processes()
     {
         var photo = await File.ReadAllBytesAsync(TestFiles.FaceApiDemo("sample1.jpg"), _ct);
         await using var run = await Start();
@@ -87,6 +87,16 @@ public sealed class ImagePathTests
         Assert.Equal(3, json.RootElement.GetProperty("faces").GetArrayLength());
         Assert.Equal(32, json.RootElement.GetProperty("requestId").GetString()!.Length);
         Assert.Contains("\"name\":\"Unknown\"", await stored.Content.ReadAsStringAsync(_ct), StringComparison.Ordinal);
+
+        // A caller's trace: web tier -> request message -> app tier, whose output object names the trace it was written in.
+        var traceId = System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString();
+        using var traced = new HttpRequestMessage(HttpMethod.Post, "/api/recognitions") { Content = TestFiles.Form("file", photo, "traced.jpg") };
+        traced.Headers.Add("traceparent", $"00-{traceId}-{System.Diagnostics.ActivitySpanId.CreateRandom().ToHexString()}-01");
+        using var tracedResponse = await http.SendAsync(traced, _ct);
+        Assert.Equal(HttpStatusCode.OK, tracedResponse.StatusCode);
+        using var s3 = run.S3();
+        var metadata = (await s3.GetObjectMetadataAsync(s_names.OutputBucket, "traced", _ct)).Metadata;
+        Assert.Equal(traceId, metadata["x-amz-meta-traceparent"].Split('-')[1]);
     }
 
     [Fact]
