@@ -2,12 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
-using Amazon.Runtime;
-using Amazon.S3;
 using Amazon.S3.Model;
-using Aspire.Hosting;
-using Aspire.Hosting.Testing;
-using FaceRecognition.AppHost.Cloud;
 using FaceRecognition.AppHost.Services;
 using FaceRecognition.Bench;
 using FaceRecognition.Cloud.Topology;
@@ -36,11 +31,11 @@ var lookupCpu = new List<Dictionary<string, double>>();
 await using (var run = await Start("--Recognition:Mode=lookup", $"--Recognition:LookupTable={labelsCsv}"))
 {
     using var http = Client();
-    await LoadRun.RunAsync(new LoadSettings(run.Url, images, labels, 200, 100, 3), http, CancellationToken.None); // warm-up
+    await LoadRun.RunAsync(new LoadSettings(run.Endpoint(ServiceExtensions.WebTierName), images, labels, 200, 100, 3), http, CancellationToken.None); // warm-up
     for (var i = 0; i < repeats; i++)
     {
         var cpu = new SystemCpu();
-        lookup.Add(await LoadRun.RunAsync(new LoadSettings(run.Url, images, labels, 1000, 100, 3), http, CancellationToken.None));
+        lookup.Add(await LoadRun.RunAsync(new LoadSettings(run.Endpoint(ServiceExtensions.WebTierName), images, labels, 1000, 100, 3), http, CancellationToken.None));
         lookupCpu.Add(cpu.PerRequest(1000));
         Console.WriteLine("lookup: " + lookup[^1].ToText());
         Console.WriteLine("  CPU ms per request: " + string.Join(", ", lookupCpu[^1].Select(c => $"{c.Key} {c.Value:F2}")) + $", system {lookupCpu[^1].Where(c => c.Key != SystemCpu.LoadGenerator).Sum(c => c.Value):F2}");
@@ -67,12 +62,12 @@ await using (var run = await Start())
     // The app tier re-reads the gallery within 2 s; a warm-up run until every answer is right.
     for (var attempt = 0; attempt < 30; attempt++)
     {
-        var warm = await LoadRun.RunAsync(new LoadSettings(run.Url, images, labels, 20, 10, 0), http, CancellationToken.None);
+        var warm = await LoadRun.RunAsync(new LoadSettings(run.Endpoint(ServiceExtensions.WebTierName), images, labels, 20, 10, 0), http, CancellationToken.None);
         if (warm.Correct == 20) break;
     }
     for (var i = 0; i < repeats; i++)
     {
-        model.Add(await LoadRun.RunAsync(new LoadSettings(run.Url, images, labels, 100, 100, 3), http, CancellationToken.None));
+        model.Add(await LoadRun.RunAsync(new LoadSettings(run.Endpoint(ServiceExtensions.WebTierName), images, labels, 100, 100, 3), http, CancellationToken.None));
         Console.WriteLine("model: " + model[^1].ToText());
     }
     // The same recognition in process, one picture at a time (what one request costs without web tier, S3 and SQS).
@@ -92,20 +87,14 @@ return 0;
 
 static HttpClient Client() => new(new SocketsHttpHandler { MaxConnectionsPerServer = 100 }) { Timeout = TimeSpan.FromSeconds(60) };
 
-static async Task<BenchRun> Start(params string[] arguments)
+static async Task<BenchAppHost> Start(params string[] arguments)
 {
-    var data = Directory.CreateTempSubdirectory("facerec-bench-").FullName;
-    string[] all = ["--Emulator:Port=0", "--WebTier:Port=0", $"--Emulator:DataDirectory={data}",
-        $"--Parameters:{CloudExtensions.AccessKeyParameter}={BenchRun.AccessKey}", $"--Parameters:{CloudExtensions.SecretKeyParameter}={BenchRun.SecretKey}",
-        "--AppTier:Autoscale=false", .. arguments];
-    var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(all, (o, _) => o.DisableDashboard = true, CancellationToken.None);
-    var app = await builder.BuildAsync();
     var starting = Stopwatch.GetTimestamp();
-    await app.StartAsync();
-    await app.ResourceNotifications.WaitForResourceHealthyAsync(ServiceExtensions.WebTierName);
-    await app.ResourceNotifications.WaitForResourceHealthyAsync($"{ServiceExtensions.AppTierPrefix}1");
+    var run = await BenchAppHost.StartAsync(["--AppTier:Autoscale=false", .. arguments]);
+    await run.App.ResourceNotifications.WaitForResourceHealthyAsync(ServiceExtensions.WebTierName);
+    await run.App.ResourceNotifications.WaitForResourceHealthyAsync($"{ServiceExtensions.AppTierPrefix}1");
     Console.WriteLine($"system healthy {Stopwatch.GetElapsedTime(starting).TotalSeconds:F1} s after start");
-    return new BenchRun(app);
+    return run;
 }
 
 static string Report(List<LoadSummary> lookup, List<Dictionary<string, double>> lookupCpu, List<LoadSummary> model, List<double> inProcess, int repeats)
@@ -177,27 +166,4 @@ static double Median(IEnumerable<double> values)
 {
     var sorted = values.Order().ToArray();
     return sorted[sorted.Length / 2];
-}
-
-
-
-internal sealed class BenchRun(DistributedApplication app) : IAsyncDisposable
-{
-    public const string AccessKey = "AKIABENCHENDTOEND001";
-    public const string SecretKey = "bench-end-to-end-secret";
-
-    public Uri Url => app.GetEndpoint(ServiceExtensions.WebTierName, "http");
-
-    public AmazonS3Client S3() => new(new BasicAWSCredentials(AccessKey, SecretKey), new AmazonS3Config
-    {
-        ServiceURL = app.GetEndpoint(CloudExtensions.EmulatorName, "http").ToString(),
-        ForcePathStyle = true,
-        AuthenticationRegion = "us-east-1",
-    });
-
-    public async ValueTask DisposeAsync()
-    {
-        await app.StopAsync();
-        await app.DisposeAsync();
-    }
 }

@@ -6,9 +6,9 @@ using FaceRecognition.AppHost.Cloud;
 
 namespace FaceRecognition.Bench;
 
-/// <summary>The whole system, started by the AppHost for a benchmark run: a fresh emulator data directory, free ports,
-/// known credentials, no dashboard (so no telemetry is exported).</summary>
-internal sealed class BenchAppHost(DistributedApplication app) : IAsyncDisposable
+/// <summary>The whole system, started by the AppHost for a benchmark run: a fresh emulator data directory (deleted
+/// afterwards: a run leaves hundreds of megabytes), free ports, known credentials, no dashboard.</summary>
+internal sealed class BenchAppHost(DistributedApplication app, string dataDirectory) : IAsyncDisposable
 {
     private const string AccessKey = "AKIABENCHAPPHOST0001";
     private const string SecretKey = "bench-apphost-secret";
@@ -23,7 +23,7 @@ internal sealed class BenchAppHost(DistributedApplication app) : IAsyncDisposabl
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(all, (o, _) => o.DisableDashboard = true, CancellationToken.None);
         var app = await builder.BuildAsync();
         await app.StartAsync();
-        return new BenchAppHost(app);
+        return new BenchAppHost(app, data);
     }
 
     public Uri Endpoint(string resource) => app.GetEndpoint(resource, "http");
@@ -39,5 +39,6 @@ internal sealed class BenchAppHost(DistributedApplication app) : IAsyncDisposabl
     {
         await app.StopAsync();
         await app.DisposeAsync();
+        Directory.Delete(dataDirectory, recursive: true);
     }
 }
