@@ -18,7 +18,8 @@ public sealed class CachedEndpoints(IEndpointProvider rules, params string[] par
     /// <summary>A bound for a client that somehow names unboundedly many buckets: start over rather than grow.</summary>
     private const int MaxEntries = 1024;
 
-    private static readonly ConcurrentDictionary<Type, string[]> s_namesByType = new();
+    /// <summary>Per parameter type, the names of the parameters that make up the cache key.</summary>
+    private readonly ConcurrentDictionary<Type, string[]> _keyNames = new();
     private readonly ConcurrentDictionary<string, Endpoint> _answers = new(StringComparer.Ordinal);
 
     public Endpoint ResolveEndpoint(EndpointParameters parameters)
@@ -40,18 +41,14 @@ public sealed class CachedEndpoints(IEndpointProvider rules, params string[] par
 
     private string Key(EndpointParameters parameters)
     {
-        var names = s_namesByType.GetOrAdd(parameters.GetType(), type => type
+        var names = _keyNames.GetOrAdd(parameters.GetType(), type => type
             .GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.GetIndexParameters().Length == 0)
+            .Where(p => p.GetIndexParameters().Length == 0 && !parametersTheRulesIgnore.Contains(p.Name))
             .Select(p => p.Name)
             .ToArray());
         var key = new StringBuilder();
         foreach (var name in names)
         {
-            if (Array.IndexOf(parametersTheRulesIgnore, name) >= 0)
-            {
-                continue;
-            }
             // Unit separator between values, NUL for an unset one, so that no two parameter sets share a key.
             key.Append(parameters[name] is { } value ? Convert.ToString(value, CultureInfo.InvariantCulture) : "\0").Append('\u001f');
         }

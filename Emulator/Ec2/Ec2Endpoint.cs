@@ -64,13 +64,13 @@ internal sealed class Ec2Endpoint(Ec2Instances instances, SigV4Authenticator aut
             }
             else if (rest.Length == 0 && HttpMethods.IsPost(http.Request.Method))
             {
-                var request = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+                using var request = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
                 var tags = request.RootElement.GetProperty("tags").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "");
                 await Json(http.Response, 200, AdminView(instances.Register(tags)));
             }
             else if (rest.EndsWith("/state", StringComparison.Ordinal) && HttpMethods.IsPost(http.Request.Method))
             {
-                var request = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+                using var request = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
                 var state = request.RootElement.GetProperty("state").GetString();
                 if (state is not (InstanceStates.Running or InstanceStates.Stopped))
                 {
@@ -94,7 +94,8 @@ internal sealed class Ec2Endpoint(Ec2Instances instances, SigV4Authenticator aut
     private IEnumerable<Ec2Instance> Describe(Dictionary<string, string> parameters)
     {
         var ids = InstanceIds(parameters, required: false);
-        var unknown = ids.FirstOrDefault(id => instances.All().All(i => i.InstanceId != id));
+        var all = instances.All();
+        var unknown = ids.FirstOrDefault(id => all.All(i => i.InstanceId != id));
         if (unknown is not null)
         {
             throw Ec2Errors.InstanceNotFound(unknown);
@@ -113,7 +114,7 @@ internal sealed class Ec2Endpoint(Ec2Instances instances, SigV4Authenticator aut
             }
             filters.Add((name, values));
         }
-        return instances.All().Where(i => (ids.Count == 0 || ids.Contains(i.InstanceId)) && filters.All(f => f.Values.Any(v => Passes(i, f.Name, v))));
+        return all.Where(i => (ids.Count == 0 || ids.Contains(i.InstanceId)) && filters.All(f => f.Values.Any(v => Passes(i, f.Name, v))));
     }
 
     private static bool Passes(Ec2Instance instance, string filter, string value) => filter switch

@@ -90,10 +90,7 @@ static string Report(List<RunResult> runs, int repeats)
 {
     var inv = CultureInfo.InvariantCulture;
     var text = new StringBuilder();
-    text.AppendLine("# Autoscaling benchmark");
-    text.AppendLine();
-    text.AppendLine(inv, $"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
-    text.AppendLine(inv, $"- Machine: {BenchMachine.Description()}");
+    text.Append(BenchMachine.Heading("Autoscaling benchmark"));
     text.AppendLine("- System: a fresh AppHost per run (Release, dashboard off) with `AppTier:Autoscale=true`: the app-tier replicas are EC2 instances in the emulator, all stopped at the start; the web tier's autoscaler (default policy: 5 messages per instance, scale-in after 1 s of empty queue, polls every 0.5 s) calls DescribeInstances/StartInstances/StopInstances; the AppHost starts a replica when EC2 says pending and reports it running once healthy.");
     text.AppendLine(inv, $"- Workload: {Requests} requests at once through `POST /` (model mode, the six face-api demo photos, 1920 px, no one enrolled: every answer must be `<stem>:Unknown`), from the same 2 cores.");
     text.AppendLine(inv, $"- Command: `bench/Autoscaling/run.sh` ({repeats} runs per maximum)");

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using FaceRecognition.Bench.Emulator;
 
@@ -10,7 +9,7 @@ var seconds = Argument("--seconds", 4);
 var only = ArgumentText("--only");
 var oursOnly = args.Contains("--ours-only");
 var repeats = Argument("--repeats", 5);
-var repository = FindRepository();
+var repository = FaceRecognition.Bench.BenchMachine.RepositoryRoot();
 var output = ArgumentText("--output") ?? Path.Combine(repository, "bench", "Emulator", "REPORT.md");
 var fauxqs = Path.Combine(repository, "bench", "Emulator", "fauxqs");
 if (!Directory.Exists(Path.Combine(fauxqs, "node_modules", "fauxqs")))
@@ -65,10 +64,7 @@ return 0;
 string Render(Dictionary<(string, string), List<double>> measured, Server[] targets, int runSeconds, int runs)
 {
     var text = new StringBuilder();
-    text.AppendLine("# Emulator benchmark: FaceRecognition emulator vs fauxqs");
-    text.AppendLine();
-    text.AppendLine(CultureInfo.InvariantCulture, $"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
-    text.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {CpuModel()}, {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024 * 1024 * 1024)} GiB, {RuntimeInformation.OSDescription}");
+    text.Append(FaceRecognition.Bench.BenchMachine.Heading("Emulator benchmark: FaceRecognition emulator vs fauxqs"));
     text.AppendLine(CultureInfo.InvariantCulture, $"- Runtime: .NET {Environment.Version} (client and emulator), Node.js {NodeVersion()} (fauxqs)");
     text.AppendLine("- Command: `bench/Emulator/run.sh` (= `dotnet run -c Release --project bench/Emulator`)");
     text.AppendLine(CultureInfo.InvariantCulture, $"- Method: one client process (AWS SDK for .NET, default configuration) drives both servers, each in its own process on loopback; every workload is warmed up on both, then run {runs} times for {runSeconds} s, the servers interleaved in alternating order; S3 runs delete their objects afterwards. Median, with min–max spread; server CPU is the server process's CPU time over the run, in cores.");
@@ -101,10 +97,6 @@ static double Median(List<double> values)
     return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
 }
 
-static string CpuModel() =>
-    File.Exists("/proc/cpuinfo")
-        ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
-        : RuntimeInformation.ProcessArchitecture.ToString();
 
 static string NodeVersion()
 {
@@ -112,14 +104,6 @@ static string NodeVersion()
     return node!.StandardOutput.ReadToEnd().Trim();
 }
 
-static string FindRepository()
-{
-    for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-    {
-        if (File.Exists(Path.Combine(directory.FullName, "FaceRecognition.sln"))) return directory.FullName;
-    }
-    throw new InvalidOperationException("Run the benchmark from inside the repository.");
-}
 
 int Argument(string name, int defaultValue) =>
     ArgumentText(name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : defaultValue;

@@ -10,6 +10,10 @@ internal static class BenchMachine
     public static string Description() => string.Create(CultureInfo.InvariantCulture,
         $"{CpuModel()}, {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024 * 1024 * 1024)} GiB, {RuntimeInformation.OSDescription}; .NET {Environment.Version}");
 
+    /// <summary>A report's first lines: its title, the date and the machine (with <paramref name="machineNote"/> after it).</summary>
+    public static string Heading(string title, string? machineNote = null) => string.Create(CultureInfo.InvariantCulture,
+        $"# {title}\n\n- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC\n- Machine: {Description()}{(machineNote is null ? "" : "; " + machineNote)}\n");
+
     public static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

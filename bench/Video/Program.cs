@@ -100,10 +100,7 @@ static string Report(List<RunResult> runs, int repeats)
 {
     var inv = CultureInfo.InvariantCulture;
     var text = new StringBuilder();
-    text.AppendLine("# Video-path benchmark");
-    text.AppendLine();
-    text.AppendLine(inv, $"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
-    text.AppendLine(inv, $"- Machine: {BenchMachine.Description()}; {FfmpegVersion()}");
+    text.Append(BenchMachine.Heading("Video-path benchmark", FfmpegVersion()));
     text.AppendLine("- System: a fresh AppHost per run (Release build, dashboard off), the embedded emulator, both functions on their local SQS event sources with the default settings (concurrency 4 each), the web tier idle and the app tier at zero instances (autoscaled; no picture is sent); the benchmark itself runs on the same 2 cores.");
     text.AppendLine("- Workload: the original's: `test_00` ... `test_99` (test_NN is `asu-videos/test_0{NN % 8}.mp4`, 0.2-3.6 MB, 2 s, 720p-1080p) uploaded at once with the S3 SDK; the 8 people enrolled from their videos' frames at t = 1 s; every answer checked against the labels.");
     text.AppendLine("- Measured: from the first upload to the 100th `<stem>.txt` in `facerec-output` (polled every 50 ms); function durations and peak concurrency from each function's `/stats` (the handler's own time: download, ffmpeg or recognition, uploads).");

@@ -37,17 +37,7 @@ internal static class BenchInputs
         }
     }
 
-    public static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "FaceRecognition.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("Run the benchmark inside the repository.");
-    }
+    public static string RepositoryRoot() => FaceRecognition.Bench.BenchMachine.RepositoryRoot();
 
     public static string Run(string program, params string[] arguments)
     {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Configs;
@@ -57,10 +56,7 @@ internal static class Report
     {
         var text = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
-        text.AppendLine("# Vision benchmark");
-        text.AppendLine();
-        text.AppendLine(inv, $"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
-        text.AppendLine(inv, $"- Machine: {CpuModel()}, {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024 * 1024 * 1024)} GiB, {RuntimeInformation.OSDescription}");
+        text.Append(FaceRecognition.Bench.BenchMachine.Heading("Vision benchmark"));
         text.AppendLine(inv, $"- Runtime: .NET {Environment.Version}, ONNX Runtime 1.31.1 (CPU), BenchmarkDotNet 0.15.8 in-process, 2 warm-up + 12 measured iterations");
         text.AppendLine(inv, $"- face-api 1.7.15 on TensorFlow.js 4.22.0, backend `{faceApi.GetProperty("backend").GetString()}` (threads: {faceApi.GetProperty("threads")}), Node {BenchInputs.Run("node", "--version").Trim()}, {runs} timed runs per picture after one warm-up");
         text.AppendLine("- Command: `bench/Vision/run.sh` (prepares the pictures and face-api, then `dotnet run -c Release --project bench/Vision`)");
@@ -136,8 +132,4 @@ internal static class Report
     private static string Range(JsonElement timing) => string.Create(CultureInfo.InvariantCulture,
         $"{timing.GetProperty("median").GetDouble():F1} ({timing.GetProperty("min").GetDouble():F1} - {timing.GetProperty("max").GetDouble():F1})");
 
-    private static string CpuModel() =>
-        File.Exists("/proc/cpuinfo")
-            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
-            : RuntimeInformation.ProcessArchitecture.ToString();
 }

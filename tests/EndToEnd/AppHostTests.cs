@@ -84,7 +84,7 @@ public sealed class AppHostTests
     [Fact]
     public async Task TheLocalStackBackendWithoutAContainerRuntimeFailsAtStartSayingWhatIsMissing()
     {
-        if (ContainerRuntimeAnswers()) Assert.Skip("a container runtime answers here, so LocalStack would start: nothing to refuse");
+        if (ContainerRuntime.Missing() is null) Assert.Skip("a container runtime answers here, so LocalStack would start: nothing to refuse");
         var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
         {
             var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["--Cloud:Backend=LocalStack"], _ct);
@@ -134,20 +134,6 @@ public sealed class AppHostTests
             }
             Assert.Equal("0", context.EnvironmentVariables.GetValueOrDefault("DOTNET_TieredCompilation") as string);
             Assert.Equal("0", context.EnvironmentVariables.GetValueOrDefault("DOTNET_ReadyToRun") as string);
-        }
-    }
-
-    private static bool ContainerRuntimeAnswers()
-    {
-        try
-        {
-            using var process = Process.Start(new ProcessStartInfo("docker", ["info", "--format", "{{.ServerVersion}}"]) { RedirectStandardOutput = true, RedirectStandardError = true });
-            process!.WaitForExit(10_000);
-            return process.ExitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false;
         }
     }
 
