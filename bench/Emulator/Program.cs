@@ -5,9 +5,12 @@ using FaceRecognition.Bench.Emulator;
 // Usage: dotnet run -c Release --project bench/Emulator -- [--seconds 4] [--repeats 5] [--output bench/Emulator/REPORT.md]
 //   --only <text>   run only the workloads whose name contains <text> (no report is written)
 //   --ours-only     measure only this project's emulator (no report is written)
+//   --against <exe> compare with another build of the emulator instead of fauxqs, e.g. one built from a git worktree
+//                   of the last commit, to tell a change from this machine's noise (no report is written)
 var seconds = Argument("--seconds", 4);
 var only = ArgumentText("--only");
 var oursOnly = args.Contains("--ours-only");
+var against = ArgumentText("--against");
 var repeats = Argument("--repeats", 5);
 var repository = FaceRecognition.Bench.BenchMachine.RepositoryRoot();
 var output = ArgumentText("--output") ?? Path.Combine(repository, "bench", "Emulator", "REPORT.md");
@@ -19,7 +22,9 @@ if (!Directory.Exists(Path.Combine(fauxqs, "node_modules", "fauxqs")))
 }
 
 await using var emulator = await Server.StartEmulatorAsync();
-await using var peer = oursOnly ? null : await Server.StartFauxqsAsync(fauxqs);
+await using var peer = oursOnly ? null
+    : against is not null ? await Server.StartEmulatorAsync(Path.GetFullPath(against))
+    : await Server.StartFauxqsAsync(fauxqs);
 Server[] servers = peer is null ? [emulator] : [emulator, peer];
 var workloads = Workloads.All.Where(w => only is null || w.Workload.Contains(only, StringComparison.OrdinalIgnoreCase)).ToList();
 var duration = TimeSpan.FromSeconds(seconds);
@@ -54,7 +59,15 @@ foreach (var workload in workloads)
     }
 }
 
-if (only is not null || peer is null) return 0;
+if (only is not null || peer is null || against is not null)
+{
+    foreach (var ((workload, server), values) in results)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"median | {workload} | {server} | {Cell(values)} | server {Median(cpu[(workload, server)]):P0} of a core"));
+    }
+    return 0;
+}
 var report = Render(results, servers, seconds, repeats);
 await File.WriteAllTextAsync(output, report);
 Console.WriteLine(report);

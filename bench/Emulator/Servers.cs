@@ -38,11 +38,12 @@ internal sealed class Server : IAsyncDisposable
     }
 
     /// <summary>This project's emulator, as shipped: signatures verified, every acknowledged write on disk (kill -9 safe).</summary>
-    public static Task<Server> StartEmulatorAsync()
+    /// <param name="executable">Another build of it (a baseline to compare a change with); this checkout's by default.</param>
+    public static Task<Server> StartEmulatorAsync(string? executable = null)
     {
         var port = FreePort();
         var data = Directory.CreateTempSubdirectory("facerec-bench-").FullName;
-        var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "FaceRecognition.Emulator"))
+        var info = new ProcessStartInfo(executable ?? Path.Combine(AppContext.BaseDirectory, "FaceRecognition.Emulator"))
         {
             ArgumentList = { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", data, "--credentials", $"{AccessKey}:{SecretKey}" },
         };
@@ -51,7 +52,7 @@ internal sealed class Server : IAsyncDisposable
         {
             if (variable.Key is string key && key.StartsWith("BENCH_EMULATOR_", StringComparison.Ordinal)) info.Environment[key["BENCH_EMULATOR_".Length..]] = variable.Value as string;
         }
-        return StartAsync("FaceRecognition emulator", info, port, data);
+        return StartAsync(executable is null ? "FaceRecognition emulator" : "baseline emulator", info, port, data);
     }
 
     /// <summary>fauxqs 1.9.2 through its buildApp() on 127.0.0.1: in memory, no signature checks.</summary>
