@@ -43,10 +43,10 @@ public sealed class EmulatorOptions : IValidatableObject
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxDocumentSize { get; set; } = 4 * 1024 * 1024;
 
-    /// <summary>Bodies up to this size are kept in the metadata database, committed with their record; larger ones are
-    /// files. Small bodies then cost no file-system work (measured in bench/Emulator).</summary>
+    /// <summary>Bodies up to this size are appended to shared segment files; larger ones are files of their own. Small
+    /// bodies then cost one write, no file creation (measured in bench/Emulator).</summary>
     [Range(0, 16 * 1024 * 1024)]
-    public int InlineBodyLimit { get; set; } = 128 * 1024;
+    public int SmallBodyLimit { get; set; } = 128 * 1024;
 
     /// <summary>
     /// When true, every commit is flushed to the disk (fsync) before it is acknowledged, so acknowledged data survives

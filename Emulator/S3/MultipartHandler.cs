@@ -81,7 +81,6 @@ internal sealed class MultipartHandler(EmulatorState state, EmulatorOptions opti
         {
             var part = new PartRecord(uploadId, partNumber, body.Blob.Publish(), body.Size, body.ETag, Now, body.Checksum);
             var bodies = new BodyChanges(State.Blobs);
-            bodies.Add(body.Blob);
             CommitLog.Commit commit;
             try
             {
@@ -152,7 +151,6 @@ internal sealed class MultipartHandler(EmulatorState state, EmulatorOptions opti
             upload.ChecksumAlgorithm, checksum, upload.ChecksumAlgorithm is null ? null : upload.ChecksumType, parts.Count);
 
         var bodies = new BodyChanges(State.Blobs);
-        bodies.Add(assembled);
         CommitLog.Commit commit;
         try
         {

@@ -27,7 +27,7 @@ internal sealed class ObjectHandler(EmulatorState state, EmulatorOptions options
             var blobId = body.Blob.Publish();
             var record = new ObjectRecord(request.Bucket, request.Key, blobId, body.Size, body.ETag, Now, contentType, metadata, headers,
                 body.Algorithm is { } a ? Checksums.WireName(a) : null, body.Checksum, body.Algorithm is null ? null : "FULL_OBJECT", 0);
-            await CommitObject(request, record, body.Blob, EventPublisher.ObjectCreatedPut);
+            await CommitObject(request, record, EventPublisher.ObjectCreatedPut);
             WriteChecksumHeaders(request.Response, record);
             request.Response.Headers.ETag = Quoted(record.ETag);
         }
@@ -75,7 +75,7 @@ internal sealed class ObjectHandler(EmulatorState state, EmulatorOptions options
             ChecksumValue = keepsChecksum ? source.ChecksumValue : null,
             ChecksumType = keepsChecksum ? source.ChecksumType : null,
         };
-        await CommitObject(request, record, blob, EventPublisher.ObjectCreatedCopy);
+        await CommitObject(request, record, EventPublisher.ObjectCreatedCopy);
         if (record.ChecksumAlgorithm is not null) WriteChecksumHeaders(request.Response, record);
         await WriteXml(request, S3Xml.Document("CopyObjectResult", writer =>
         {
@@ -272,11 +272,10 @@ internal sealed class ObjectHandler(EmulatorState state, EmulatorOptions options
         }));
     }
 
-    /// <summary>Replaces the object and queues its events in one commit, with its new body; then frees the old body.</summary>
-    private async Task CommitObject(S3Request request, ObjectRecord record, BlobWriter body, string eventName)
+    /// <summary>Replaces the object and queues its events in one commit (its new body is already written); then frees the old body.</summary>
+    private async Task CommitObject(S3Request request, ObjectRecord record, string eventName)
     {
         var bodies = new BodyChanges(State.Blobs);
-        bodies.Add(body);
         CommitLog.Commit commit;
         try
         {

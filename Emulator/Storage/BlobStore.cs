@@ -1,53 +1,51 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 
 namespace FaceRecognition.Emulator.Storage;
 
 /// <summary>
-/// Object and part bodies. Small ones (up to <see cref="InlineLimit"/> bytes) are rows of the metadata database,
-/// written in the same transaction as the record that refers to them: no file-system work, and atomic with it. Larger
-/// ones are files, written in place under a random name and referred to only once complete, so no reader ever sees
-/// half of one; one interrupted by a crash is unreferenced and removed at the next start. Ids are generated here,
-/// never derived from object keys: a key is data and cannot reach the file system.
+/// Object and part bodies. Small ones (up to <see cref="SmallBodyLimit"/> bytes) are appended to segment files
+/// (<see cref="BodySegments"/>); larger ones are files of their own. Either is written completely before the record that
+/// refers to it is committed, and only a committed record makes it visible, so no reader ever sees half of one; one
+/// that a crash left unreferenced is removed at the next start. Ids are generated here, never derived from object keys:
+/// a key is data and cannot reach the file system. Data directories from before segments keep their small bodies as
+/// rows of the metadata database (ids <c>m…</c>): still read and retired here, no longer written.
 /// </summary>
-internal sealed class BlobStore
+internal sealed class BlobStore : IDisposable
 {
     private const char InlinePrefix = 'm';
 
     private readonly string _root;
     private readonly bool _syncWrites;
     private readonly MetadataStore _metadata;
-    // Inline bodies between their publication and their commit, so a read in that window finds them.
-    private readonly ConcurrentDictionary<long, byte[]> _uncommitted = new();
-    private long _nextInlineId;
+    private readonly BodySegments _segments;
 
-    public BlobStore(string dataDirectory, bool syncWrites, int inlineLimit, MetadataStore metadata)
+    public BlobStore(string dataDirectory, bool syncWrites, int smallBodyLimit, MetadataStore metadata)
     {
         _root = Path.Combine(dataDirectory, "blobs");
         _syncWrites = syncWrites;
         _metadata = metadata;
-        InlineLimit = inlineLimit;
+        SmallBodyLimit = smallBodyLimit;
         for (var i = 0; i < 256; i++) Directory.CreateDirectory(Path.Combine(_root, i.ToString("x2", CultureInfo.InvariantCulture)));
-        _nextInlineId = metadata.MaxInlineBlobId();
+        _segments = new BodySegments(dataDirectory, syncWrites);
         // An older layout staged uploads in tmp/; nothing there was ever acknowledged.
         var staging = Path.Combine(dataDirectory, "tmp");
         if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
     }
 
-    public int InlineLimit { get; }
+    public int SmallBodyLimit { get; }
 
     /// <summary>A writer for a body of <paramref name="size"/> bytes (its declared length).</summary>
     public BlobWriter CreateWriter(long size) =>
-        size <= InlineLimit ? new InlineBlobWriter(this, (int)size) : new FileBlobWriter(this, NewFileId());
+        size <= SmallBodyLimit ? new SmallBodyWriter(_segments, (int)size) : new FileBlobWriter(this, NewFileId());
 
     /// <summary>Opens a body for reading. Throws <see cref="FileNotFoundException"/> when it is gone (replaced or deleted
     /// since the record was read): the caller looks the record up again.</summary>
     public Stream OpenRead(string id)
     {
-        if (IsInline(id, out var inlineId))
+        if (BodySegments.Owns(id) || IsInline(id, out _))
         {
-            var bytes = _uncommitted.TryGetValue(inlineId, out var pending) ? pending : _metadata.ReadInlineBlob(inlineId);
+            var bytes = BodySegments.Owns(id) ? _segments.Read(id) : _metadata.ReadInlineBlob(InlineId(id));
             return bytes is null ? throw new FileNotFoundException($"Body {id} is gone.") : new MemoryStream(bytes, 0, bytes.Length, writable: false, publiclyVisible: true);
         }
         return new FileStream(PathOf(id), new FileStreamOptions
@@ -63,14 +61,17 @@ internal sealed class BlobStore
 
     /// <summary>Retires a body that a committed change no longer refers to: an inline body leaves in that change's own
     /// transaction (<see cref="BlobRetirement.Write"/>), a file only after it committed (<see cref="BlobRetirement.AfterCommit"/>).</summary>
-    public BlobRetirement Retire(string id) =>
-        IsInline(id, out var inlineId) ? new BlobRetirement(tx => tx.DeleteInlineBlob(inlineId), null) : new BlobRetirement(null, () => DeleteFile(id));
+    public BlobRetirement Retire(string id)
+    {
+        if (BodySegments.Owns(id)) return new BlobRetirement(null, () => _segments.Release(id));
+        return IsInline(id, out var inlineId) ? new BlobRetirement(tx => tx.DeleteInlineBlob(inlineId), null) : new BlobRetirement(null, () => DeleteFile(id));
+    }
 
     /// <summary>Throws away a published body whose record was never committed (the change failed under the lock).</summary>
     public void Discard(string id)
     {
-        if (IsInline(id, out var inlineId)) _uncommitted.TryRemove(inlineId, out _);
-        else DeleteFile(id);
+        if (BodySegments.Owns(id)) _segments.Release(id);
+        else if (!IsInline(id, out _)) DeleteFile(id);
     }
 
     /// <summary>Deletes bodies no record refers to: files of uploads a crash interrupted, or whose deletion it cut short.</summary>
@@ -87,17 +88,10 @@ internal sealed class BlobStore
         }
         var orphanRows = _metadata.InlineBlobIds().Where(id => !referenced.Contains(InlinePrefix + id.ToString(CultureInfo.InvariantCulture))).ToList();
         _metadata.DeleteInlineBlobs(orphanRows);
-        return removed + orphanRows.Count;
+        return removed + orphanRows.Count + _segments.RemoveOrphans(referenced);
     }
 
-    internal string PublishInline(byte[] data, out Action<StoreTransaction> write, out Action committed)
-    {
-        var inlineId = Interlocked.Increment(ref _nextInlineId);
-        _uncommitted[inlineId] = data;
-        write = tx => tx.PutInlineBlob(inlineId, data);
-        committed = () => _uncommitted.TryRemove(inlineId, out _);
-        return InlinePrefix + inlineId.ToString(CultureInfo.InvariantCulture);
-    }
+    public void Dispose() => _segments.Dispose();
 
     internal FileStream CreateFile(string id) => new(PathOf(id), new FileStreamOptions
     {
@@ -127,6 +121,8 @@ internal sealed class BlobStore
         return id.Length > 1 && id[0] == InlinePrefix && long.TryParse(id.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out inlineId);
     }
 
+    private static long InlineId(string id) => IsInline(id, out var inlineId) ? inlineId : throw new ArgumentException($"'{id}' is not an inline body id.", nameof(id));
+
     private string PathOf(string id)
     {
         if (id.Length != 32 || !id.All(char.IsAsciiHexDigitLower)) throw new ArgumentException($"'{id}' is not a blob id.", nameof(id));
@@ -144,30 +140,20 @@ internal abstract class BlobWriter : IDisposable
 {
     public abstract void Write(ReadOnlySpan<byte> data);
 
-    /// <summary>Makes the body available under the returned id. Its <see cref="PersistWrite"/> (for inline bodies) must
-    /// join the transaction that commits the record referring to it; call <see cref="OnCommitted"/> after that.</summary>
+    /// <summary>Makes the body durable (as the store's sync setting says) and returns its id, for the record that the
+    /// caller then commits; <see cref="BlobStore.Discard"/> it if that record never is.</summary>
     public abstract string Publish();
-
-    public Action<StoreTransaction>? PersistWrite { get; protected set; }
-
-    public Action? OnCommitted { get; protected set; }
 
     public abstract void Dispose();
 }
 
-internal sealed class InlineBlobWriter(BlobStore store, int capacity) : BlobWriter
+internal sealed class SmallBodyWriter(BodySegments segments, int capacity) : BlobWriter
 {
     private readonly MemoryStream _buffer = new(capacity);
 
     public override void Write(ReadOnlySpan<byte> data) => _buffer.Write(data);
 
-    public override string Publish()
-    {
-        var id = store.PublishInline(_buffer.ToArray(), out var write, out var committed);
-        PersistWrite = write;
-        OnCommitted = committed;
-        return id;
-    }
+    public override string Publish() => segments.Append(_buffer.GetBuffer().AsSpan(0, (int)_buffer.Length));
 
     public override void Dispose() => _buffer.Dispose();
 }

@@ -1,20 +1,13 @@
 namespace FaceRecognition.Emulator.Storage;
 
 /// <summary>
-/// What one change does to bodies: new ones that must be persisted by the transaction that commits their record, and
-/// old ones it stops referring to. Built under the state lock; <see cref="ApplyTo"/> runs inside the commit,
-/// <see cref="Committed"/> after it.
+/// The bodies one change stops referring to. Built under the state lock; <see cref="ApplyTo"/> runs inside the commit
+/// (bodies kept as database rows leave in it), <see cref="Committed"/> after it (segment space and files).
 /// </summary>
 internal sealed class BodyChanges(BlobStore blobs)
 {
     private readonly List<Action<StoreTransaction>> _writes = [];
     private readonly List<Action> _afterCommit = [];
-
-    public void Add(BlobWriter published)
-    {
-        if (published.PersistWrite is { } write) _writes.Add(write);
-        if (published.OnCommitted is { } committed) _afterCommit.Add(committed);
-    }
 
     public void Retire(string blobId)
     {

@@ -10,6 +10,7 @@ internal sealed class EmulatorStorage : IAsyncDisposable
     private static readonly TimeSpan s_checkpointPeriod = TimeSpan.FromSeconds(1);
 
     private readonly MetadataStore _store;
+    private readonly BlobStore _blobs;
     private readonly CommitLog _log;
     private readonly ILogger _logger;
     private readonly Timer _checkpointer;
@@ -22,11 +23,11 @@ internal sealed class EmulatorStorage : IAsyncDisposable
         var settings = options.Value;
         var directory = Path.GetFullPath(settings.DataDirectory);
         _store = new MetadataStore(directory, settings.SyncWrites);
-        var blobs = new BlobStore(directory, settings.SyncWrites, settings.InlineBodyLimit, _store);
+        _blobs = new BlobStore(directory, settings.SyncWrites, settings.SmallBodyLimit, _store);
         _log = new CommitLog(_store, logger);
-        State = new EmulatorState(_log, blobs);
+        State = new EmulatorState(_log, _blobs);
         State.Load(_store.Load(), clock.GetUtcNow().ToUnixTimeMilliseconds());
-        var orphans = blobs.RemoveOrphans(State.ReferencedBlobs());
+        var orphans = _blobs.RemoveOrphans(State.ReferencedBlobs());
         logger.LogInformation(
             "Data directory {Directory}: {Buckets} buckets, {Queues} queues loaded{Orphans}",
             directory, State.Buckets.Count, State.Queues.Count, orphans > 0 ? $"; {orphans} unreferenced bodies removed" : "");
@@ -59,6 +60,7 @@ internal sealed class EmulatorStorage : IAsyncDisposable
         _log.Dispose();
         Checkpoint(truncate: true);
         _store.Dispose();
+        _blobs.Dispose();
         return ValueTask.CompletedTask;
     }
 }

@@ -4,9 +4,10 @@ using Microsoft.Data.Sqlite;
 namespace FaceRecognition.Emulator.Storage;
 
 /// <summary>
-/// Everything the emulator keeps except large bodies (records, messages, small bodies), in one SQLite database in WAL
+/// Everything the emulator keeps except bodies (records and messages), in one SQLite database in WAL
 /// mode. The <see cref="CommitLog"/> writes, through <see cref="StoreTransaction"/>; records are read once, at start, into
-/// the in-memory state; small bodies are read on demand through a pool of read connections.
+/// the in-memory state. Small bodies written before body segments existed stay in <c>inline_blobs</c>, read on demand
+/// through a pool of read connections.
 /// </summary>
 internal sealed class MetadataStore : IDisposable
 {
@@ -82,8 +83,6 @@ internal sealed class MetadataStore : IDisposable
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
-
-    public long MaxInlineBlobId() => ReadAll("SELECT IFNULL(MAX(id), 0) FROM inline_blobs", r => r.GetInt64(0))[0];
 
     public List<long> InlineBlobIds() => ReadAll("SELECT id FROM inline_blobs", r => r.GetInt64(0));
 

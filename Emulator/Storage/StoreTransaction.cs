@@ -30,7 +30,6 @@ internal sealed class StoreTransaction : IDisposable
     private readonly Statement _updateMessage;
     private readonly Statement _deleteMessage;
     private readonly Statement _moveMessage;
-    private readonly Statement _putInlineBlob;
     private readonly Statement _deleteInlineBlob;
     private readonly List<Statement> _all = [];
 
@@ -64,7 +63,6 @@ internal sealed class StoreTransaction : IDisposable
         _deleteMessage = Prepare("DELETE FROM messages WHERE seq = ?1");
         _moveMessage = Prepare(
             "UPDATE messages SET queue = ?2, visible_at = ?3, receive_count = ?4, first_receive = ?5, receipt = ?6 WHERE seq = ?1");
-        _putInlineBlob = Prepare("INSERT INTO inline_blobs (id, data) VALUES (?1, ?2)");
         _deleteInlineBlob = Prepare("DELETE FROM inline_blobs WHERE id = ?1");
     }
 
@@ -124,8 +122,6 @@ internal sealed class StoreTransaction : IDisposable
     public void MoveMessage(long sequence, string queue, MessageState state) =>
         _moveMessage.Int(1, sequence).Text(2, queue).Int(3, state.VisibleAt).Int(4, state.ReceiveCount).Int(5, state.FirstReceiveTimestamp)
             .TextOrNull(6, state.ReceiptNonce).Run();
-
-    public void PutInlineBlob(long id, byte[] data) => _putInlineBlob.Int(1, id).Blob(2, data).Run();
 
     public void DeleteInlineBlob(long id) => _deleteInlineBlob.Int(1, id).Run();
 

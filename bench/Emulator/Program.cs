@@ -81,7 +81,7 @@ string Render(Dictionary<(string, string), List<double>> measured, Server[] targ
     text.AppendLine(CultureInfo.InvariantCulture, $"- Runtime: .NET {Environment.Version} (client and emulator), Node.js {NodeVersion()} (fauxqs)");
     text.AppendLine("- Command: `bench/Emulator/run.sh` (= `dotnet run -c Release --project bench/Emulator`)");
     text.AppendLine(CultureInfo.InvariantCulture, $"- Method: one client process (AWS SDK for .NET, default configuration) drives both servers, each in its own process on loopback; every workload is warmed up on both, then run {runs} times for {runSeconds} s, the servers interleaved in alternating order; S3 runs delete their objects afterwards. Median, with min–max spread; server CPU is the server process's CPU time over the run, in cores.");
-    text.AppendLine("- FaceRecognition emulator: Release build as shipped, SigV4 verified on every request (chunk signatures included), every acknowledged write committed before the answer (SQLite WAL; bodies over 128 KiB in files written before they are referenced): survives kill -9.");
+    text.AppendLine("- FaceRecognition emulator: Release build as shipped, SigV4 verified on every request (chunk signatures included), every acknowledged write committed before the answer (SQLite WAL for records and messages; bodies written to segment files, or files of their own above 128 KiB, before the record that refers to them): survives kill -9.");
     text.AppendLine("- fauxqs 1.9.2: started through its `buildApp()` on 127.0.0.1; in memory, no signature checks.");
     text.AppendLine();
     text.AppendLine(CultureInfo.InvariantCulture, $"| Workload | {targets[0].Name} | {targets[1].Name} | ratio | server CPU (cores), ours / theirs |");

@@ -67,7 +67,7 @@ public sealed class S3ObjectTests(EmulatorFixture emulator) : IClassFixture<Emul
     [Theory]
     [InlineData(128 * 1024)]
     [InlineData(128 * 1024 + 1)]
-    public async Task BodiesOnEitherSideOfTheInlineLimitRoundTrip(int size)
+    public async Task BodiesOnEitherSideOfTheSmallBodyLimitRoundTrip(int size)
     {
         var bucket = await NewBucket();
         var body = RandomNumberGenerator.GetBytes(size);
@@ -106,10 +106,13 @@ public sealed class S3ObjectTests(EmulatorFixture emulator) : IClassFixture<Emul
         Assert.Equal(key, await ReadText(bucket, key));
         var listed = await emulator.S3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket }, _ct);
         Assert.Equal([key], listed.S3Objects.Select(o => o.Key));
-        // Nothing was written outside the emulator's own blob folder, named by random ids.
+        // Nothing was written outside the emulator's own body folders (files named by random ids, numbered segments).
         var files = Directory.EnumerateFiles(emulator.Data.Path, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(emulator.Data.Path, f)).ToList();
-        Assert.All(files, f => Assert.True(f.StartsWith("blobs" + Path.DirectorySeparatorChar, StringComparison.Ordinal) || f.StartsWith("emulator.db", StringComparison.Ordinal), f));
+        Assert.All(files, f => Assert.True(
+            f.StartsWith("blobs" + Path.DirectorySeparatorChar, StringComparison.Ordinal) ||
+            System.Text.RegularExpressions.Regex.IsMatch(f, @"^segments[/\\][0-9]+\.seg$") ||
+            f.StartsWith("emulator.db", StringComparison.Ordinal), f));
         Assert.False(File.Exists(Path.Combine(emulator.Data.Path, "..", "escape.txt")));
     }
 
