@@ -261,6 +261,24 @@ internal sealed partial class BodySegments : IDisposable
         }
     }
 
+    /// <summary>Whether the file system under <paramref name="directory"/> frees punched-out ranges (Linux ext4, xfs,
+    /// btrfs, tmpfs do; some do not, and there released space returns only with its whole segment).</summary>
+    internal static bool PunchesHoles(string directory)
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        var probe = Path.Combine(directory, $"punch-probe-{Guid.NewGuid():N}");
+        try
+        {
+            using var handle = File.OpenHandle(probe, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
+            RandomAccess.Write(handle, new byte[2 * Alignment], 0);
+            return Fallocate(handle, 0x02 | 0x01, 0, Alignment) == 0;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     [LibraryImport("libc", EntryPoint = "fallocate", SetLastError = true)]
     private static partial int Fallocate(SafeFileHandle handle, int mode, long offset, long length);
 
