@@ -43,11 +43,8 @@ internal sealed class BlobStore : IDisposable
     /// since the record was read): the caller looks the record up again.</summary>
     public Stream OpenRead(string id)
     {
-        if (BodySegments.Owns(id) || IsInline(id, out _))
-        {
-            var bytes = BodySegments.Owns(id) ? _segments.Read(id) : _metadata.ReadInlineBlob(InlineId(id));
-            return bytes is null ? throw new FileNotFoundException($"Body {id} is gone.") : new MemoryStream(bytes, 0, bytes.Length, writable: false, publiclyVisible: true);
-        }
+        if (BodySegments.Owns(id)) return InMemory(id, _segments.Read(id));
+        if (IsInline(id, out var inlineId)) return InMemory(id, _metadata.ReadInlineBlob(inlineId));
         return new FileStream(PathOf(id), new FileStreamOptions
         {
             Mode = FileMode.Open,
@@ -121,7 +118,8 @@ internal sealed class BlobStore : IDisposable
         return id.Length > 1 && id[0] == InlinePrefix && long.TryParse(id.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out inlineId);
     }
 
-    private static long InlineId(string id) => IsInline(id, out var inlineId) ? inlineId : throw new ArgumentException($"'{id}' is not an inline body id.", nameof(id));
+    private static MemoryStream InMemory(string id, byte[]? bytes) =>
+        bytes is null ? throw new FileNotFoundException($"Body {id} is gone.") : new MemoryStream(bytes, 0, bytes.Length, writable: false, publiclyVisible: true);
 
     private string PathOf(string id)
     {

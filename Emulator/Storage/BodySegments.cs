@@ -20,6 +20,7 @@ internal sealed partial class BodySegments : IDisposable
     internal const char Prefix = 's';
     private const long DefaultSegmentSize = 64L * 1024 * 1024;
     private const long Alignment = 4096;
+    private const int PunchHoleKeepSize = 0x02 | 0x01; // FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE
     private static readonly TimeSpan s_punchPeriod = TimeSpan.FromSeconds(1);
 
     private readonly string _directory;
@@ -74,8 +75,7 @@ internal sealed partial class BodySegments : IDisposable
             }
             segment = _current;
             offset = _tail;
-            // At least one block each, so that no two bodies share an id (or a block a release punches out).
-            _tail = Align(offset + Math.Max(1, body.Length));
+            _tail = offset + Footprint(body.Length);
             segment.Live++;
         }
         var id = Format(segment.Number, offset, body.Length, Crc32.HashToUInt32(body));
@@ -136,7 +136,7 @@ internal sealed partial class BodySegments : IDisposable
             }
             else
             {
-                _released.Add((segment, offset, Align(Math.Max(1, length))));
+                _released.Add((segment, offset, Footprint(length)));
             }
         }
         emptied?.Delete();
@@ -179,7 +179,7 @@ internal sealed partial class BodySegments : IDisposable
         foreach (var id in referenced.Where(Owns))
         {
             var (number, offset, length, _) = Parse(id);
-            (live.TryGetValue(number, out var ranges) ? ranges : live[number] = []).Add((offset, Align(Math.Max(1, length))));
+            (live.TryGetValue(number, out var ranges) ? ranges : live[number] = []).Add((offset, Footprint(length)));
         }
         var deleted = 0;
         lock (_gate)
@@ -225,7 +225,9 @@ internal sealed partial class BodySegments : IDisposable
         return segment;
     }
 
-    private static long Align(long value) => (value + Alignment - 1) / Alignment * Alignment;
+    /// <summary>The space a body takes: whole blocks, at least one, so that no two bodies share an id or a block that a
+    /// release punches out.</summary>
+    private static long Footprint(int length) => (Math.Max(1, length) + Alignment - 1) / Alignment * Alignment;
 
     private static string Format(long segment, long offset, int length, uint crc) =>
         string.Create(CultureInfo.InvariantCulture, $"{Prefix}{segment}-{offset}-{length}-{crc:x8}");
@@ -249,7 +251,6 @@ internal sealed partial class BodySegments : IDisposable
     /// space is freed when the whole segment is.</summary>
     private static void PunchHole(SafeFileHandle handle, long offset, long length)
     {
-        const int PunchHoleKeepSize = 0x02 | 0x01; // FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE
         if (length <= 0 || !OperatingSystem.IsLinux()) return;
         try
         {
@@ -271,7 +272,7 @@ internal sealed partial class BodySegments : IDisposable
         {
             using var handle = File.OpenHandle(probe, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
             RandomAccess.Write(handle, new byte[2 * Alignment], 0);
-            return Fallocate(handle, 0x02 | 0x01, 0, Alignment) == 0;
+            return Fallocate(handle, PunchHoleKeepSize, 0, Alignment) == 0;
         }
         catch (IOException)
         {
