@@ -15,7 +15,7 @@ var repeats = Argument("--repeats", 5);
 var repository = FaceRecognition.Bench.BenchMachine.RepositoryRoot();
 var output = ArgumentText("--output") ?? Path.Combine(repository, "bench", "Emulator", "REPORT.md");
 var fauxqs = Path.Combine(repository, "bench", "Emulator", "fauxqs");
-if (!Directory.Exists(Path.Combine(fauxqs, "node_modules", "fauxqs")))
+if (!oursOnly && against is null && !Directory.Exists(Path.Combine(fauxqs, "node_modules", "fauxqs")))
 {
     Console.Error.WriteLine($"fauxqs is not installed: run 'npm ci' in {fauxqs} (bench/Emulator/run.sh does).");
     return 1;
