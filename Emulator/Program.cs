@@ -6,9 +6,11 @@ using FaceRecognition.ServiceDefaults;
 // Socket completions run inline on the socket thread (read once, at the first socket): with Kestrel's inline scheduling
 // (EmulatorServices) a request costs no thread hop. One socket thread, not one per core (the default with inline
 // completions): requests on a second one mostly wait for the first one's group commit and resume on the thread pool.
-// Measured in bench/Emulator.
-Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
-Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT", "1");
+// Measured in bench/Emulator. A value already in the environment wins (to study these knobs).
+foreach (var (name, value) in new[] { ("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1"), ("DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT", "1") })
+{
+    if (Environment.GetEnvironmentVariable(name) is null) Environment.SetEnvironmentVariable(name, value);
+}
 
 var port = new Option<int?>("--port") { Description = "TCP port to listen on (default 4566; 0 picks a free one)." };
 var host = new Option<string?>("--host") { Description = "Address to bind (default 127.0.0.1; 0.0.0.0 exposes the emulator to the network)." };
