@@ -56,8 +56,9 @@ internal sealed class BlobStore : IDisposable
         });
     }
 
-    /// <summary>Retires a body that a committed change no longer refers to: an inline body leaves in that change's own
-    /// transaction (<see cref="BlobRetirement.Write"/>), a file only after it committed (<see cref="BlobRetirement.AfterCommit"/>).</summary>
+    /// <summary>Retires a body that a committed change no longer refers to: a body an earlier version kept as a database
+    /// row leaves in that change's own transaction (<see cref="BlobRetirement.Write"/>); segment space and files only
+    /// after it committed (<see cref="BlobRetirement.AfterCommit"/>).</summary>
     public BlobRetirement Retire(string id)
     {
         if (BodySegments.Owns(id)) return new BlobRetirement(null, () => _segments.Release(id));

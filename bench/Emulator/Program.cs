@@ -79,7 +79,8 @@ string Render(Dictionary<(string, string), List<double>> measured, Server[] targ
     var text = new StringBuilder();
     text.Append(FaceRecognition.Bench.BenchMachine.Heading("Emulator benchmark: FaceRecognition emulator vs fauxqs"));
     text.AppendLine(CultureInfo.InvariantCulture, $"- Runtime: .NET {Environment.Version} (client and emulator), Node.js {NodeVersion()} (fauxqs)");
-    text.AppendLine("- Command: `bench/Emulator/run.sh` (= `dotnet run -c Release --project bench/Emulator`)");
+    var command = string.Join(' ', ["bench/Emulator/run.sh", .. args]);
+    text.AppendLine(CultureInfo.InvariantCulture, $"- Command: `{command}` (= `dotnet run -c Release --project bench/Emulator --` and the same arguments)");
     text.AppendLine(CultureInfo.InvariantCulture, $"- Method: one client process (AWS SDK for .NET, default configuration) drives both servers, each in its own process on loopback; every workload is warmed up on both, then run {runs} times for {runSeconds} s, the servers interleaved in alternating order; S3 runs delete their objects afterwards. Median, with min–max spread; server CPU is the server process's CPU time over the run, in cores.");
     text.AppendLine("- FaceRecognition emulator: Release build as shipped, SigV4 verified on every request (chunk signatures included), every acknowledged write committed before the answer (SQLite WAL for records and messages; bodies written to segment files, or files of their own above 128 KiB, before the record that refers to them): survives kill -9.");
     text.AppendLine("- fauxqs 1.9.2: started through its `buildApp()` on 127.0.0.1; in memory, no signature checks.");
