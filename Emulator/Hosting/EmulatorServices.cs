@@ -51,19 +51,20 @@ public static class EmulatorServices
         builder.WebHost.UseSockets(sockets =>
         {
             sockets.UnsafePreferInlineScheduling = true;
-            // A large GET waits for the socket less often than with the default 64 KiB; measured in bench/Emulator.
-            sockets.MaxWriteBufferSize = 1024 * 1024;
+            // A flush completes only when everything before it is on the socket: SendFileWriter relies on it to send
+            // a response's headers before its file. (The threshold is this value and the resume point half of it.)
+            sockets.MaxWriteBufferSize = 2;
         });
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             var settings = kestrel.ApplicationServices.GetRequiredService<IOptions<EmulatorOptions>>().Value;
             if (settings.Host == "localhost" && settings.Port != 0)
             {
-                kestrel.ListenLocalhost(settings.Port); // both ::1 and 127.0.0.1, since clients may resolve either
+                kestrel.ListenLocalhost(settings.Port, SendFileWriter.Install); // both ::1 and 127.0.0.1, since clients may resolve either
             }
             else
             {
-                kestrel.Listen(settings.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(settings.Host), settings.Port);
+                kestrel.Listen(settings.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(settings.Host), settings.Port, SendFileWriter.Install);
             }
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null;

@@ -148,8 +148,15 @@ internal sealed class ObjectHandler(EmulatorState state, EmulatorOptions options
             return;
         }
 
+        var file = (FileStream)body;
+        if (length > 0 && SendFileWriter.For(request.Http) is { } sendFile)
+        {
+            await sendFile.SendAsync(response, file, offset, length, request.Aborted);
+            return;
+        }
+
         // Read the file straight into the response pipe's buffers: one copy fewer than through an intermediate buffer.
-        var handle = ((FileStream)body).SafeFileHandle;
+        var handle = file.SafeFileHandle;
         var writer = response.BodyWriter;
         var unflushed = 0;
         while (length > 0)

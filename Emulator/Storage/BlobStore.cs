@@ -52,7 +52,8 @@ internal sealed class BlobStore : IDisposable
             // Delete is shared so an overwrite or delete can unlink the file while a GET still streams it.
             Share = FileShare.Read | FileShare.Delete,
             BufferSize = 0,
-            Options = FileOptions.SequentialScan,
+            // Asynchronous because sendfile (SendFileWriter) takes only such streams; reads are positional either way.
+            Options = FileOptions.SequentialScan | FileOptions.Asynchronous,
         });
     }
 

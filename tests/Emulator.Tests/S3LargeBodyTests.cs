@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Amazon.S3.Model;
+using FaceRecognition.Emulator.Tests.Support;
+
+namespace FaceRecognition.Emulator.Tests;
+
+/// <summary>
+/// Bodies above the small-body limit live in files of their own and (on Linux) go to the socket with sendfile, after
+/// headers that Kestrel writes: what a client sees must be an ordinary HTTP/1.1 response on a connection it can keep using.
+/// </summary>
+public sealed class S3LargeBodyTests(EmulatorFixture emulator) : IClassFixture<EmulatorFixture>
+{
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+    private readonly TestSigner _signer = new(EmulatorFixture.AccessKey, EmulatorFixture.SecretKey);
+
+    private Task<string> NewBucket() => emulator.NewBucket("large", _ct);
+
+    private async Task<byte[]> Put(string bucket, string key, int size)
+    {
+        var body = RandomNumberGenerator.GetBytes(size);
+        await emulator.S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = new MemoryStream(body) }, _ct);
+        return body;
+    }
+
+    private HttpRequestMessage Signed(HttpMethod method, string bucket, string key, Dictionary<string, string>? headers = null) =>
+        _signer.Sign(method, new Uri($"{emulator.ServiceUrl}/{bucket}/{key}"), "s3", TestSigner.Sha256Hex([]), headers: headers);
+
+    [Fact]
+    public async Task LargeAndSmallResponsesFollowEachOtherOnOneKeptAliveConnection()
+    {
+        var bucket = await NewBucket();
+        var large = await Put(bucket, "large", 3 * 1024 * 1024 + 17);
+        var small = await Put(bucket, "small", 1000);
+        var connections = 0;
+        using var http = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = 1,
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                Interlocked.Increment(ref connections);
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            },
+        });
+
+        for (var round = 0; round < 3; round++)
+        {
+            using (var get = await http.SendAsync(Signed(HttpMethod.Get, bucket, "large"), _ct))
+            {
+                Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+                Assert.Equal(large.Length, get.Content.Headers.ContentLength);
+                Assert.Equal(large, await get.Content.ReadAsByteArrayAsync(_ct));
+            }
+            using (var get = await http.SendAsync(Signed(HttpMethod.Get, bucket, "small"), _ct))
+            {
+                Assert.Equal(small, await get.Content.ReadAsByteArrayAsync(_ct));
+            }
+            using (var range = await http.SendAsync(Signed(HttpMethod.Get, bucket, "large", new() { ["range"] = "bytes=100-2000099" }), _ct))
+            {
+                Assert.Equal(HttpStatusCode.PartialContent, range.StatusCode);
+                Assert.Equal($"bytes 100-2000099/{large.Length}", range.Content.Headers.ContentRange?.ToString());
+                Assert.Equal(large[100..2000100], await range.Content.ReadAsByteArrayAsync(_ct));
+            }
+            using (var head = await http.SendAsync(Signed(HttpMethod.Head, bucket, "large"), _ct))
+            {
+                Assert.Equal(large.Length, head.Content.Headers.ContentLength);
+                var etag = head.Headers.ETag!.Tag;
+                using var unchanged = await http.SendAsync(Signed(HttpMethod.Get, bucket, "large", new() { ["if-none-match"] = etag }), _ct);
+                Assert.Equal(HttpStatusCode.NotModified, unchanged.StatusCode);
+                Assert.Empty(await unchanged.Content.ReadAsByteArrayAsync(_ct));
+            }
+        }
+        Assert.Equal(1, connections);
+    }
+
+    [Fact]
+    public async Task ClientsThatLeaveMidBodyDoNotDisturbTheServer()
+    {
+        var bucket = await NewBucket();
+        var large = await Put(bucket, "large", 16 * 1024 * 1024);
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            using var http = new HttpClient();
+            using var get = await http.SendAsync(Signed(HttpMethod.Get, bucket, "large"), HttpCompletionOption.ResponseHeadersRead, _ct);
+            await using var stream = await get.Content.ReadAsStreamAsync(_ct);
+            await stream.ReadExactlyAsync(new byte[64 * 1024], _ct);
+            // Disposing the response mid-body closes its connection.
+        }
+
+        using var whole = await emulator.S3.GetObjectAsync(bucket, "large", _ct);
+        Assert.Equal(large, await S3ObjectTests.ReadAll(whole.ResponseStream));
+    }
+
+    [Fact]
+    public async Task AGetUnderWayKeepsTheBytesItStartedWithWhenTheObjectIsReplaced()
+    {
+        var bucket = await NewBucket();
+        var first = await Put(bucket, "replaced", 8 * 1024 * 1024);
+        using var http = new HttpClient();
+        using var get = await http.SendAsync(Signed(HttpMethod.Get, bucket, "replaced"), HttpCompletionOption.ResponseHeadersRead, _ct);
+        await using var stream = await get.Content.ReadAsStreamAsync(_ct);
+        var received = new byte[first.Length];
+        await stream.ReadExactlyAsync(received.AsMemory(0, 64 * 1024), _ct);
+
+        // The rest of the first body is still in the server's hands (the client stopped reading) while it is replaced.
+        var second = await Put(bucket, "replaced", 8 * 1024 * 1024);
+        await stream.ReadExactlyAsync(received.AsMemory(64 * 1024), _ct);
+        Assert.Equal(first, received);
+        using var again = await emulator.S3.GetObjectAsync(bucket, "replaced", _ct);
+        Assert.Equal(second, await S3ObjectTests.ReadAll(again.ResponseStream));
+    }
+}
