@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using System.Text;
 using Amazon.S3.Model;
 using FaceRecognition.Emulator.Tests.Support;
 
@@ -111,5 +113,57 @@ public sealed class S3LargeBodyTests(EmulatorFixture emulator) : IClassFixture<E
         Assert.Equal(first, received);
         using var again = await emulator.S3.GetObjectAsync(bucket, "replaced", _ct);
         Assert.Equal(second, await S3ObjectTests.ReadAll(again.ResponseStream));
+    }
+
+    [Fact]
+    public async Task PipelinedGetsComeBackInOrderAndWhole()
+    {
+        var bucket = await NewBucket();
+        var large = await Put(bucket, "large", 3 * 1024 * 1024);
+        var small = await Put(bucket, "small", 128 * 1024); // within the small-body limit: copied through Kestrel
+        var uri = new Uri(emulator.ServiceUrl);
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        await socket.ConnectAsync(uri.Host, uri.Port, _ct);
+        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        var reader = new BufferedStream(stream, 4096);
+
+        await stream.WriteAsync(RawRequest(Signed(HttpMethod.Get, bucket, "large"), uri), _ct);
+        Assert.Equal(large, await ReadResponseBody(reader));
+
+        // Then a train of requests sent before reading anything: the socket fills with copied bodies while the server
+        // reaches the large ones, whose headers must still go out after everything before them and before their file.
+        var keys = Enumerable.Range(0, 3).SelectMany(_ => Enumerable.Repeat("small", 8).Append("large")).ToList();
+        foreach (var key in keys) await stream.WriteAsync(RawRequest(Signed(HttpMethod.Get, bucket, key), uri), _ct);
+        foreach (var key in keys) Assert.Equal(key == "large" ? large : small, await ReadResponseBody(reader));
+    }
+
+    private static byte[] RawRequest(HttpRequestMessage request, Uri server)
+    {
+        var text = new StringBuilder($"{request.Method} {request.RequestUri!.PathAndQuery} HTTP/1.1\r\nHost: {server.Host}:{server.Port}\r\n");
+        foreach (var (name, values) in request.Headers) text.Append(name).Append(": ").Append(string.Join(",", values)).Append("\r\n");
+        return Encoding.ASCII.GetBytes(text.Append("\r\n").ToString());
+    }
+
+    private async Task<byte[]> ReadResponseBody(Stream reader)
+    {
+        var head = new List<string>();
+        for (var line = await ReadLine(reader); line.Length > 0; line = await ReadLine(reader)) head.Add(line);
+        Assert.StartsWith("HTTP/1.1 200", head[0]);
+        var length = head.Select(h => h.Split(':', 2)).Single(h => h[0].Equals("Content-Length", StringComparison.OrdinalIgnoreCase))[1].Trim();
+        var body = new byte[int.Parse(length, CultureInfo.InvariantCulture)];
+        await reader.ReadExactlyAsync(body, _ct);
+        return body;
+    }
+
+    private async Task<string> ReadLine(Stream reader)
+    {
+        var line = new List<byte>();
+        var one = new byte[1];
+        while (true)
+        {
+            await reader.ReadExactlyAsync(one, _ct);
+            if (one[0] == (byte)'\n') return Encoding.ASCII.GetString(line.ToArray()).TrimEnd('\r');
+            line.Add(one[0]);
+        }
     }
 }
