@@ -71,8 +71,6 @@ public static class EmulatorServices
             kestrel.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
             kestrel.Limits.MaxRequestLineSize = 16 * 1024;
             kestrel.Limits.MinRequestBodyDataRate = null;
-            // Large GETs stream without waiting for the socket every 64 KB (the default), measured in bench/Emulator.
-            kestrel.Limits.MaxResponseBufferSize = 1024 * 1024;
         });
         return builder;
     }

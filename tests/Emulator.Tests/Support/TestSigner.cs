@@ -59,6 +59,21 @@ public sealed class TestSigner(string accessKey, string secretKey, string region
         return HMACSHA256.HashData(key, "aws4_request"u8.ToArray());
     }
 
+    /// <summary>A signed request's HTTP/1.1 head as it goes on the wire, for tests that talk to the server over a raw
+    /// socket (pipelining, hanging up mid-body); <paramref name="contentLength"/> adds a Content-Length the signature
+    /// does not cover.</summary>
+    public static byte[] RawHead(HttpRequestMessage request, long? contentLength = null)
+    {
+        var uri = request.RequestUri!;
+        var head = new StringBuilder($"{request.Method} {uri.PathAndQuery} HTTP/1.1\r\nHost: {uri.Authority}\r\n");
+        if (contentLength is { } length) head.Append(CultureInfo.InvariantCulture, $"Content-Length: {length}\r\n");
+        foreach (var (name, values) in request.Headers.Concat(request.Content?.Headers ?? Enumerable.Empty<KeyValuePair<string, IEnumerable<string>>>()))
+        {
+            head.Append(name).Append(": ").Append(string.Join(",", values)).Append("\r\n");
+        }
+        return Encoding.ASCII.GetBytes(head.Append("\r\n").ToString());
+    }
+
     public static string Hex(byte[] bytes) => Convert.ToHexStringLower(bytes);
 
     public static string Sha256Hex(byte[] bytes) => Hex(SHA256.HashData(bytes));
