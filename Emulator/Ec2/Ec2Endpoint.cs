@@ -7,12 +7,12 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace FaceRecognition.Emulator.Ec2;
 
 /// <summary>
-/// The minimal EC2 API an autoscaler needs (query protocol, XML answers): DescribeInstances (instance ids; filters
-/// <c>tag:&lt;key&gt;</c>, <c>tag-key</c>, <c>instance-state-name</c>; '*' and '?' wildcards), StartInstances,
-/// StopInstances. Plus, under <c>/_emulator/ec2/instances</c>, what only the emulator has: registering instances and
-/// reporting that one has finished starting or stopping.
+/// EC2's request pipeline (the minimal API an autoscaler needs; query protocol, XML answers): read the body (bounded)
+/// -> authenticate -> dispatch by Action to <see cref="InstanceHandler"/> -> answer or EC2's XML error. Plus, under
+/// <c>/_emulator/ec2/instances</c>, what only the emulator has: registering instances and reporting that one has
+/// finished starting or stopping.
 /// </summary>
-internal sealed class Ec2Endpoint(Ec2Instances instances, SigV4Authenticator authenticator, ILogger<Ec2Endpoint> logger)
+internal sealed class Ec2Endpoint(InstanceHandler instances, SigV4Authenticator authenticator, ILogger<Ec2Endpoint> logger)
 {
     public const string AdminPath = "/_emulator/ec2/instances";
     private const int MaxBodyBytes = 256 * 1024;
@@ -29,9 +29,9 @@ internal sealed class Ec2Endpoint(Ec2Instances instances, SigV4Authenticator aut
             var action = parameters.GetValueOrDefault("Action") ?? throw Ec2Errors.MissingParameter("Action");
             var answer = action switch
             {
-                "DescribeInstances" => Ec2Xml.DescribeInstances(Describe(parameters), requestId),
-                "StartInstances" => Ec2Xml.StateChanges(action, instances.Start(InstanceIds(parameters, required: true)), requestId),
-                "StopInstances" => Ec2Xml.StateChanges(action, instances.Stop(InstanceIds(parameters, required: true)), requestId),
+                "DescribeInstances" => instances.DescribeInstances(parameters, requestId),
+                "StartInstances" => await instances.StartInstances(parameters, requestId),
+                "StopInstances" => await instances.StopInstances(parameters, requestId),
                 _ => throw Ec2Errors.InvalidAction(action),
             };
             await Write(http.Response, 200, "text/xml", answer);
@@ -66,17 +66,13 @@ internal sealed class Ec2Endpoint(Ec2Instances instances, SigV4Authenticator aut
             {
                 using var request = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
                 var tags = request.RootElement.GetProperty("tags").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "");
-                await Json(http.Response, 200, AdminView(instances.Register(tags)));
+                await Json(http.Response, 200, AdminView(await instances.Register(tags)));
             }
             else if (rest.EndsWith("/state", StringComparison.Ordinal) && HttpMethods.IsPost(http.Request.Method))
             {
                 using var request = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
-                var state = request.RootElement.GetProperty("state").GetString();
-                if (state is not (InstanceStates.Running or InstanceStates.Stopped))
-                {
-                    throw new AwsException(400, "InvalidParameterValue", "state must be 'running' or 'stopped'.");
-                }
-                var change = instances.Complete(rest[..^"/state".Length], state);
+                var state = request.RootElement.GetProperty("state").GetString() ?? "";
+                var change = await instances.Complete(rest[..^"/state".Length], state);
                 await Json(http.Response, 200, new Dictionary<string, string> { ["instanceId"] = change.InstanceId, ["previous"] = change.Previous, ["state"] = change.Current });
             }
             else
@@ -89,49 +85,6 @@ internal sealed class Ec2Endpoint(Ec2Instances instances, SigV4Authenticator aut
             var status = e is AwsException aws ? aws.StatusCode : 400;
             await Json(http.Response, status, new Dictionary<string, string> { ["error"] = e.Message });
         }
-    }
-
-    private IEnumerable<Ec2Instance> Describe(Dictionary<string, string> parameters)
-    {
-        var ids = InstanceIds(parameters, required: false);
-        var all = instances.All();
-        var unknown = ids.FirstOrDefault(id => all.All(i => i.InstanceId != id));
-        if (unknown is not null)
-        {
-            throw Ec2Errors.InstanceNotFound(unknown);
-        }
-        var filters = new List<(string Name, List<string> Values)>();
-        for (var n = 1; parameters.TryGetValue($"Filter.{n}.Name", out var name); n++)
-        {
-            var values = new List<string>();
-            for (var m = 1; parameters.TryGetValue($"Filter.{n}.Value.{m}", out var value); m++)
-            {
-                values.Add(value);
-            }
-            if (name is not ("instance-state-name" or "tag-key") && !name.StartsWith("tag:", StringComparison.Ordinal))
-            {
-                throw new AwsException(400, "InvalidParameterValue", $"The filter '{name}' is invalid (the emulator knows tag:<key>, tag-key and instance-state-name)");
-            }
-            filters.Add((name, values));
-        }
-        return all.Where(i => (ids.Count == 0 || ids.Contains(i.InstanceId)) && filters.All(f => f.Values.Any(v => Passes(i, f.Name, v))));
-    }
-
-    private static bool Passes(Ec2Instance instance, string filter, string value) => filter switch
-    {
-        "instance-state-name" => Ec2Instances.Matches(value, instance.State),
-        "tag-key" => instance.Tags.Keys.Any(k => Ec2Instances.Matches(value, k)),
-        _ => instance.Tags.TryGetValue(filter["tag:".Length..], out var tag) && Ec2Instances.Matches(value, tag),
-    };
-
-    private static List<string> InstanceIds(Dictionary<string, string> parameters, bool required)
-    {
-        var ids = new List<string>();
-        for (var n = 1; parameters.TryGetValue($"InstanceId.{n}", out var id); n++)
-        {
-            ids.Add(id);
-        }
-        return ids.Count == 0 && required ? throw Ec2Errors.MissingParameter("InstanceId") : ids;
     }
 
     private static Dictionary<string, string> Parameters(RequestTarget target, byte[] body)

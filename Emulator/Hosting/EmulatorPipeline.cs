@@ -12,7 +12,7 @@ namespace FaceRecognition.Emulator.Hosting;
 /// Every request enters here: health, then the service the request is for (EC2 by its credential scope, SQS by its
 /// target header, credential scope or form action; S3 otherwise), each of which authenticates, dispatches and renders its own errors.
 /// </summary>
-internal sealed class EmulatorPipeline(S3Api s3, SqsEndpoint sqs, Ec2Endpoint ec2)
+internal sealed class EmulatorPipeline(S3Endpoint s3, SqsEndpoint sqs, Ec2Endpoint ec2)
 {
     public const string HealthPath = "/_emulator/health";
 

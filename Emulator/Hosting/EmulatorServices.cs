@@ -30,18 +30,21 @@ public static class EmulatorServices
         services.AddSingleton(sp => new CredentialStore(sp.GetRequiredService<EmulatorOptions>().ParsedCredentials()));
         services.AddSingleton<SigV4Authenticator>();
         services.AddSingleton<EmulatorStorage>();
-        services.AddSingleton(sp => sp.GetRequiredService<EmulatorStorage>().State);
+        services.AddSingleton(sp => sp.GetRequiredService<EmulatorStorage>().Store);
+        services.AddSingleton(sp => sp.GetRequiredService<EmulatorStorage>().S3);
+        services.AddSingleton(sp => sp.GetRequiredService<EmulatorStorage>().Sqs);
+        services.AddSingleton<Ec2Store>();
         services.AddSingleton<EventPublisher>();
         services.AddSingleton<BucketHandler>();
         services.AddSingleton<ObjectHandler>();
         services.AddSingleton<MultipartHandler>();
         services.AddSingleton<NotificationHandler>();
-        services.AddSingleton<S3Api>();
+        services.AddSingleton<S3Endpoint>();
         services.AddSingleton<QueueHandler>();
         services.AddSingleton<MessageHandler>();
         services.AddSingleton<SqsApi>();
         services.AddSingleton<SqsEndpoint>();
-        services.AddSingleton<Ec2Instances>();
+        services.AddSingleton<InstanceHandler>();
         services.AddSingleton<Ec2Endpoint>();
         services.AddSingleton<EmulatorPipeline>();
         services.AddHostedService<EmulatorMaintenance>();
@@ -80,7 +83,7 @@ public static class EmulatorServices
     {
         var pipeline = app.Services.GetRequiredService<EmulatorPipeline>();
         // Open the data directory before the first request, so a bad one fails the start rather than a call.
-        app.Services.GetRequiredService<EmulatorState>();
+        app.Services.GetRequiredService<EmulatorStorage>();
         app.Run(pipeline.InvokeAsync);
         return app;
     }

@@ -8,8 +8,8 @@ using FaceRecognition.Emulator.Storage;
 namespace FaceRecognition.Emulator.S3;
 
 /// <summary>Bucket operations: create, head, delete, list buckets, location and object listings (v1 and v2).</summary>
-internal sealed class BucketHandler(EmulatorState state, EmulatorOptions options, TimeProvider clock, EventPublisher events)
-    : S3HandlerBase(state, options, clock, events)
+internal sealed class BucketHandler(EmulatorStore store, S3Store s3, EmulatorOptions options, TimeProvider clock, EventPublisher events)
+    : S3HandlerBase(store, s3, options, clock, events)
 {
     public async Task CreateBucket(S3Request request)
     {
@@ -23,15 +23,8 @@ internal sealed class BucketHandler(EmulatorState state, EmulatorOptions options
                 throw S3Errors.InvalidArgument($"The location constraint '{location}' is incompatible with this endpoint's region '{Options.Region}'.");
             }
         }
-        CommitLog.Commit commit;
-        lock (State.Lock)
-        {
-            if (State.Buckets.ContainsKey(request.Bucket)) throw S3Errors.BucketAlreadyOwnedByYou(request.Bucket);
-            var record = new BucketRecord(request.Bucket, Now, null);
-            State.Buckets[request.Bucket] = new Bucket(record);
-            commit = State.Log.Append(tx => tx.PutBucket(record));
-        }
-        await commit;
+        var record = new BucketRecord(request.Bucket, Now, null);
+        await Store.WriteAsync(changes => S3.CreateBucket(changes, record));
         request.Response.Headers.Location = "/" + request.Bucket;
     }
 
@@ -44,38 +37,13 @@ internal sealed class BucketHandler(EmulatorState state, EmulatorOptions options
 
     public async Task DeleteBucket(S3Request request)
     {
-        var writes = new List<Action<StoreTransaction>>();
-        var bodies = new BodyChanges(State.Blobs);
-        CommitLog.Commit commit;
-        lock (State.Lock)
-        {
-            var bucket = BucketLocked(request.Bucket);
-            if (bucket.Objects.Count > 0) throw S3Errors.BucketNotEmpty(request.Bucket);
-            foreach (var upload in State.Uploads.Values.Where(u => u.Record.Bucket == request.Bucket).ToList())
-            {
-                State.Uploads.Remove(upload.Record.UploadId);
-                foreach (var part in upload.Parts.Values) bodies.Retire(part.BlobId);
-                var id = upload.Record.UploadId;
-                writes.Add(tx => tx.DeleteUpload(id));
-            }
-            State.Buckets.Remove(request.Bucket);
-            var name = request.Bucket;
-            writes.Add(tx => tx.DeleteBucket(name));
-            commit = State.Log.Append(tx =>
-            {
-                writes.ForEach(write => write(tx));
-                bodies.ApplyTo(tx);
-            });
-        }
-        await commit;
-        bodies.Committed();
+        await Store.WriteAsync(changes => S3.DeleteBucket(changes, S3.GetBucket(request.Bucket)));
         request.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
     public Task ListBuckets(S3Request request)
     {
-        List<BucketRecord> buckets;
-        lock (State.Lock) buckets = State.Buckets.Values.Select(b => b.Record).OrderBy(b => b.Name, StringComparer.Ordinal).ToList();
+        var buckets = Store.Read(S3.BucketRecords);
         return WriteXml(request, S3Xml.Document("ListAllMyBucketsResult", writer =>
         {
             WriteOwner(writer);
@@ -178,42 +146,41 @@ internal sealed class BucketHandler(EmulatorState state, EmulatorOptions options
 
     /// <summary>Walks the sorted keys from just after <paramref name="resumeAfter"/>, folding keys that share a
     /// delimited prefix into one common prefix, until <paramref name="maxKeys"/> items.</summary>
-    private Page ListPage(string bucketName, string prefix, string delimiter, string? resumeAfter, int maxKeys)
+    private Page ListPage(string bucketName, string prefix, string delimiter, string? resumeAfter, int maxKeys) =>
+        Store.Read(() => ListPage(S3.GetBucket(bucketName), prefix, delimiter, resumeAfter, maxKeys));
+
+    private static Page ListPage(Bucket bucket, string prefix, string delimiter, string? resumeAfter, int maxKeys)
     {
         var contents = new List<ObjectRecord>();
         var commonPrefixes = new List<string>();
         string? lastItem = null;
-        lock (State.Lock)
+        if (bucket.Keys.Count == 0 || maxKeys == 0) return new Page(contents, commonPrefixes, false, null);
+        var lower = resumeAfter is not null && Utf8Order.Instance.Compare(resumeAfter, prefix) > 0 ? resumeAfter : prefix;
+        if (Utf8Order.Instance.Compare(lower, bucket.Keys.Max) > 0) return new Page(contents, commonPrefixes, false, null);
+        // A resumed listing that stopped on a common prefix must skip the keys folded into it.
+        var skipPrefix = resumeAfter is not null && delimiter.Length > 0 && resumeAfter.EndsWith(delimiter, StringComparison.Ordinal) ? resumeAfter : null;
+        foreach (var key in bucket.Keys.GetViewBetween(lower, bucket.Keys.Max!))
         {
-            var bucket = BucketLocked(bucketName);
-            if (bucket.Keys.Count == 0 || maxKeys == 0) return new Page(contents, commonPrefixes, false, null);
-            var lower = resumeAfter is not null && Utf8Order.Instance.Compare(resumeAfter, prefix) > 0 ? resumeAfter : prefix;
-            if (Utf8Order.Instance.Compare(lower, bucket.Keys.Max) > 0) return new Page(contents, commonPrefixes, false, null);
-            // A resumed listing that stopped on a common prefix must skip the keys folded into it.
-            var skipPrefix = resumeAfter is not null && delimiter.Length > 0 && resumeAfter.EndsWith(delimiter, StringComparison.Ordinal) ? resumeAfter : null;
-            foreach (var key in bucket.Keys.GetViewBetween(lower, bucket.Keys.Max!))
+            if (resumeAfter is not null && Utf8Order.Instance.Compare(key, resumeAfter) <= 0) continue;
+            if (skipPrefix is not null && key.StartsWith(skipPrefix, StringComparison.Ordinal)) continue;
+            if (!key.StartsWith(prefix, StringComparison.Ordinal)) break;
+            string? folded = null;
+            if (delimiter.Length > 0)
             {
-                if (resumeAfter is not null && Utf8Order.Instance.Compare(key, resumeAfter) <= 0) continue;
-                if (skipPrefix is not null && key.StartsWith(skipPrefix, StringComparison.Ordinal)) continue;
-                if (!key.StartsWith(prefix, StringComparison.Ordinal)) break;
-                string? folded = null;
-                if (delimiter.Length > 0)
-                {
-                    var index = key.IndexOf(delimiter, prefix.Length, StringComparison.Ordinal);
-                    if (index >= 0) folded = key[..(index + delimiter.Length)];
-                }
-                if (folded is not null && folded == lastItem) continue;
-                if (contents.Count + commonPrefixes.Count == maxKeys) return new Page(contents, commonPrefixes, true, lastItem);
-                if (folded is not null)
-                {
-                    commonPrefixes.Add(folded);
-                    lastItem = folded;
-                }
-                else
-                {
-                    contents.Add(bucket.Objects[key]);
-                    lastItem = key;
-                }
+                var index = key.IndexOf(delimiter, prefix.Length, StringComparison.Ordinal);
+                if (index >= 0) folded = key[..(index + delimiter.Length)];
+            }
+            if (folded is not null && folded == lastItem) continue;
+            if (contents.Count + commonPrefixes.Count == maxKeys) return new Page(contents, commonPrefixes, true, lastItem);
+            if (folded is not null)
+            {
+                commonPrefixes.Add(folded);
+                lastItem = folded;
+            }
+            else
+            {
+                contents.Add(bucket.Objects[key]);
+                lastItem = key;
             }
         }
         return new Page(contents, commonPrefixes, false, lastItem);

@@ -9,10 +9,11 @@ using FaceRecognition.Emulator.Storage;
 namespace FaceRecognition.Emulator.S3;
 
 /// <summary>
-/// Turns object changes into S3 event notifications on the configured queues. Called under the state lock, and its
-/// writes join the object's own commit: an acknowledged PUT always has its event, and an event always its object.
+/// Turns object changes into S3 event notifications on the configured queues. Called inside the object's own change
+/// (<see cref="EmulatorStore.WriteAsync{T}"/>), so the events join its commit: an acknowledged PUT always has its event,
+/// and an event always its object.
 /// </summary>
-internal sealed class EventPublisher(EmulatorOptions options)
+internal sealed class EventPublisher(EmulatorOptions options, S3Store s3, SqsStore sqs)
 {
     public const string ObjectCreatedPut = "ObjectCreated:Put";
     public const string ObjectCreatedCopy = "ObjectCreated:Copy";
@@ -27,24 +28,20 @@ internal sealed class EventPublisher(EmulatorOptions options)
         "s3:ObjectRemoved:DeleteMarkerCreated",
     };
 
-    /// <summary>Queues the event for every matching configuration of the bucket; returns the writes to commit with the change.</summary>
-    public List<Action<StoreTransaction>> PublishLocked(EmulatorState state, Bucket bucket, string eventName, string key, ObjectRecord? record,
-        S3Request request, long now)
+    /// <summary>Sends the event to every matching configuration of the bucket, as part of <paramref name="changes"/>.</summary>
+    public void Publish(StoreChanges changes, Bucket bucket, string eventName, string key, ObjectRecord? record, S3Request request, long now)
     {
-        var writes = new List<Action<StoreTransaction>>();
         var configuration = bucket.Record.Notifications;
-        if (configuration is null) return writes;
+        if (configuration is null) return;
         foreach (var target in configuration.Queues)
         {
             if (!Matches(target, eventName, key)) continue;
             var queueName = target.QueueArn[(target.QueueArn.LastIndexOf(':') + 1)..];
             // A queue deleted after the configuration was set: AWS drops the event; so do we.
-            if (!state.Queues.TryGetValue(queueName, out var queue)) continue;
-            var body = EventJson(bucket.Name, eventName, key, record, target.Id, request, state.NextEventSequencer(), now);
-            var message = MessageHandler.PrepareContent(body, null, null, now, null);
-            writes.Add(MessageHandler.EnqueueLocked(state, queue, message, now));
+            if (sqs.FindQueue(queueName) is not { } queue) continue;
+            var body = EventJson(bucket.Name, eventName, key, record, target.Id, request, s3.NextEventSequencer(), now);
+            sqs.Enqueue(changes, queue, PreparedMessage.Create(body, null, null, now, null), now);
         }
-        return writes;
     }
 
     /// <summary>The message S3 sends to each destination when a configuration is set.</summary>

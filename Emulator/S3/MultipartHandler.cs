@@ -8,8 +8,8 @@ using FaceRecognition.Emulator.Storage;
 namespace FaceRecognition.Emulator.S3;
 
 /// <summary>Multipart upload: create, upload part (in any order), complete, abort, list parts and uploads.</summary>
-internal sealed class MultipartHandler(EmulatorState state, EmulatorOptions options, TimeProvider clock, EventPublisher events)
-    : S3HandlerBase(state, options, clock, events)
+internal sealed class MultipartHandler(EmulatorStore store, S3Store s3, EmulatorOptions options, TimeProvider clock, EventPublisher events)
+    : S3HandlerBase(store, s3, options, clock, events)
 {
     private const int MaxPartNumber = 10000;
     private const long MinPartSize = 5L * 1024 * 1024;
@@ -43,14 +43,7 @@ internal sealed class MultipartHandler(EmulatorState state, EmulatorOptions opti
 
         var uploadId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         var record = new UploadRecord(uploadId, request.Bucket, request.Key, Now, contentType, metadata, headers, algorithm, type);
-        CommitLog.Commit commit;
-        lock (State.Lock)
-        {
-            BucketLocked(request.Bucket);
-            State.Uploads[uploadId] = new MultipartUpload(record);
-            commit = State.Log.Append(tx => tx.PutUpload(record));
-        }
-        await commit;
+        await Store.WriteAsync(changes => S3.CreateUpload(changes, record));
         if (algorithm is not null)
         {
             request.Response.Headers["x-amz-checksum-algorithm"] = algorithm;
@@ -69,40 +62,29 @@ internal sealed class MultipartHandler(EmulatorState state, EmulatorOptions opti
         if (request.Header("x-amz-copy-source") is not null) throw S3Errors.NotImplemented("UploadPartCopy");
         var partNumber = PartNumber(request);
         var uploadId = request.Target.Get("uploadId")!;
-        ChecksumAlgorithm? uploadAlgorithm;
-        lock (State.Lock)
+        var uploadAlgorithm = Store.Read(() =>
         {
-            BucketLocked(request.Bucket);
-            var upload = UploadLocked(request, uploadId);
-            uploadAlgorithm = upload.Record.ChecksumAlgorithm is { } name && Checksums.TryParseWireName(name, out var a) ? a : null;
-        }
-        var body = await ObjectBodyReader.ReceiveAsync(request, State.Blobs, Options.MaxObjectSize, uploadAlgorithm);
+            S3.GetBucket(request.Bucket);
+            var upload = S3.GetUpload(request.Bucket, request.Key, uploadId);
+            return upload.Record.ChecksumAlgorithm is { } name && Checksums.TryParseWireName(name, out var a) ? a : (ChecksumAlgorithm?)null;
+        });
+        var body = await ObjectBodyReader.ReceiveAsync(request, Store.Blobs, Options.MaxObjectSize, uploadAlgorithm);
         using (body.Blob)
         {
             var part = new PartRecord(uploadId, partNumber, body.Blob.Publish(), body.Size, body.ETag, Now, body.Checksum);
-            var bodies = new BodyChanges(State.Blobs);
-            CommitLog.Commit commit;
+            var stored = false;
             try
             {
-                lock (State.Lock)
+                await Store.WriteAsync(changes =>
                 {
-                    var upload = UploadLocked(request, uploadId);
-                    if (upload.Parts.GetValueOrDefault(partNumber) is { } replaced) bodies.Retire(replaced.BlobId);
-                    upload.Parts[partNumber] = part;
-                    commit = State.Log.Append(tx =>
-                    {
-                        tx.PutPart(part);
-                        bodies.ApplyTo(tx);
-                    });
-                }
+                    S3.PutPart(changes, S3.GetUpload(request.Bucket, request.Key, uploadId), part);
+                    stored = true;
+                });
             }
-            catch
+            finally
             {
-                State.Blobs.Discard(part.BlobId);
-                throw;
+                if (!stored) Store.Blobs.Discard(part.BlobId);
             }
-            await commit;
-            bodies.Committed();
             request.Response.Headers.ETag = Quoted(part.ETag);
             if (body.Algorithm is { } algorithm && body.Checksum is not null) request.Response.Headers[Checksums.HeaderName(algorithm)] = body.Checksum;
         }
@@ -123,62 +105,47 @@ internal sealed class MultipartHandler(EmulatorState state, EmulatorOptions opti
             if (i > 0 && requested[i].Number <= requested[i - 1].Number) throw S3Errors.InvalidPartOrder();
         }
 
-        UploadRecord upload;
-        List<PartRecord> parts;
-        lock (State.Lock)
+        var (upload, parts) = Store.Read(() =>
         {
-            BucketLocked(request.Bucket);
-            var current = UploadLocked(request, uploadId);
-            upload = current.Record;
-            parts = [];
+            S3.GetBucket(request.Bucket);
+            var current = S3.GetUpload(request.Bucket, request.Key, uploadId);
+            var chosen = new List<PartRecord>();
             foreach (var (number, etag) in requested)
             {
                 var part = current.Parts.GetValueOrDefault(number);
                 if (part is null || part.ETag != etag) throw S3Errors.InvalidPart($"part {number} with ETag \"{etag}\".");
-                parts.Add(part);
+                chosen.Add(part);
             }
-        }
+            return (current.Record, chosen);
+        });
         for (var i = 0; i < parts.Count - 1; i++)
         {
             if (parts[i].Size < MinPartSize) throw S3Errors.EntityTooSmall(parts[i].PartNumber);
         }
 
-        using var assembled = State.Blobs.CreateWriter(parts.Sum(p => p.Size));
+        using var assembled = Store.Blobs.CreateWriter(parts.Sum(p => p.Size));
         var (size, checksum) = await Concatenate(upload, parts, assembled, request.Aborted);
         var blobId = assembled.Publish();
         var objectETag = MultipartETag(parts);
         var record = new ObjectRecord(upload.Bucket, upload.Key, blobId, size, objectETag, Now, upload.ContentType, upload.Metadata, upload.Headers,
             upload.ChecksumAlgorithm, checksum, upload.ChecksumAlgorithm is null ? null : upload.ChecksumType, parts.Count);
 
-        var bodies = new BodyChanges(State.Blobs);
-        CommitLog.Commit commit;
+        var stored = false;
         try
         {
-            lock (State.Lock)
+            await Store.WriteAsync(changes =>
             {
-                var bucket = BucketLocked(upload.Bucket);
-                var current = UploadLocked(request, uploadId);
-                foreach (var part in current.Parts.Values) bodies.Retire(part.BlobId);
-                State.Uploads.Remove(uploadId);
-                if (bucket.Objects.GetValueOrDefault(upload.Key) is { } replaced) bodies.Retire(replaced.BlobId);
-                bucket.Put(record);
-                var writes = Events.PublishLocked(State, bucket, EventPublisher.ObjectCreatedCompleteMultipartUpload, record.Key, record, request, record.LastModified);
-                commit = State.Log.Append(tx =>
-                {
-                    tx.PutObject(record);
-                    tx.DeleteUpload(uploadId);
-                    bodies.ApplyTo(tx);
-                    writes.ForEach(write => write(tx));
-                });
-            }
+                var bucket = S3.GetBucket(upload.Bucket);
+                S3.RemoveUpload(changes, S3.GetUpload(request.Bucket, request.Key, uploadId));
+                S3.PutObject(changes, bucket, record);
+                stored = true;
+                Events.Publish(changes, bucket, EventPublisher.ObjectCreatedCompleteMultipartUpload, record.Key, record, request, record.LastModified);
+            });
         }
-        catch
+        finally
         {
-            State.Blobs.Discard(blobId);
-            throw;
+            if (!stored) Store.Blobs.Discard(blobId);
         }
-        await commit;
-        bodies.Committed();
 
         if (record.ChecksumAlgorithm is not null && Checksums.TryParseWireName(record.ChecksumAlgorithm, out var algorithm))
         {
@@ -202,22 +169,11 @@ internal sealed class MultipartHandler(EmulatorState state, EmulatorOptions opti
     public async Task AbortMultipartUpload(S3Request request)
     {
         var uploadId = request.Target.Get("uploadId")!;
-        var bodies = new BodyChanges(State.Blobs);
-        CommitLog.Commit commit;
-        lock (State.Lock)
+        await Store.WriteAsync(changes =>
         {
-            BucketLocked(request.Bucket);
-            var upload = UploadLocked(request, uploadId);
-            State.Uploads.Remove(uploadId);
-            foreach (var part in upload.Parts.Values) bodies.Retire(part.BlobId);
-            commit = State.Log.Append(tx =>
-            {
-                tx.DeleteUpload(uploadId);
-                bodies.ApplyTo(tx);
-            });
-        }
-        await commit;
-        bodies.Committed();
+            S3.GetBucket(request.Bucket);
+            S3.RemoveUpload(changes, S3.GetUpload(request.Bucket, request.Key, uploadId));
+        });
         request.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
@@ -226,18 +182,14 @@ internal sealed class MultipartHandler(EmulatorState state, EmulatorOptions opti
         var uploadId = request.Target.Get("uploadId")!;
         var maxParts = ParseNumber(request.Target.Get("max-parts"), 1000, "max-parts");
         var marker = ParseNumber(request.Target.Get("part-number-marker"), 0, "part-number-marker");
-        UploadRecord upload;
-        List<PartRecord> parts;
-        bool truncated;
-        lock (State.Lock)
+        var (upload, parts, truncated) = Store.Read(() =>
         {
-            BucketLocked(request.Bucket);
-            var current = UploadLocked(request, uploadId);
-            upload = current.Record;
+            S3.GetBucket(request.Bucket);
+            var current = S3.GetUpload(request.Bucket, request.Key, uploadId);
             var after = current.Parts.Values.Where(p => p.PartNumber > marker).ToList();
-            parts = after.Take(maxParts).ToList();
-            truncated = after.Count > parts.Count;
-        }
+            var page = after.Take(maxParts).ToList();
+            return (current.Record, page, after.Count > page.Count);
+        });
         return WriteXml(request, S3Xml.Document("ListPartsResult", writer =>
         {
             writer.Element("Bucket", upload.Bucket);
@@ -266,14 +218,11 @@ internal sealed class MultipartHandler(EmulatorState state, EmulatorOptions opti
     {
         var prefix = request.Target.Get("prefix") ?? "";
         var maxUploads = ParseNumber(request.Target.Get("max-uploads"), 1000, "max-uploads");
-        List<UploadRecord> uploads;
-        lock (State.Lock)
+        var uploads = Store.Read(() =>
         {
-            BucketLocked(request.Bucket);
-            uploads = State.Uploads.Values.Select(u => u.Record)
-                .Where(u => u.Bucket == request.Bucket && u.Key.StartsWith(prefix, StringComparison.Ordinal))
-                .OrderBy(u => u.Key, Utf8Order.Instance).ThenBy(u => u.Initiated).ToList();
-        }
+            S3.GetBucket(request.Bucket);
+            return S3.UploadRecords(request.Bucket, prefix);
+        });
         var page = uploads.Take(maxUploads).ToList();
         return WriteXml(request, S3Xml.Document("ListMultipartUploadsResult", writer =>
         {
@@ -293,13 +242,6 @@ internal sealed class MultipartHandler(EmulatorState state, EmulatorOptions opti
                 writer.WriteEndElement();
             }
         }));
-    }
-
-    private MultipartUpload UploadLocked(S3Request request, string uploadId)
-    {
-        var upload = State.Uploads.GetValueOrDefault(uploadId);
-        if (upload is null || upload.Record.Bucket != request.Bucket || upload.Record.Key != request.Key) throw S3Errors.NoSuchUpload(uploadId);
-        return upload;
     }
 
     private static int PartNumber(S3Request request)
@@ -339,7 +281,7 @@ internal sealed class MultipartHandler(EmulatorState state, EmulatorOptions opti
         {
             foreach (var part in parts)
             {
-                await using var source = State.Blobs.OpenRead(part.BlobId);
+                await using var source = Store.Blobs.OpenRead(part.BlobId);
                 int read;
                 while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
                 {

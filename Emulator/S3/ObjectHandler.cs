@@ -8,8 +8,8 @@ using FaceRecognition.Emulator.Storage;
 namespace FaceRecognition.Emulator.S3;
 
 /// <summary>Object operations: put, get, head, delete, delete many, copy.</summary>
-internal sealed class ObjectHandler(EmulatorState state, EmulatorOptions options, TimeProvider clock, EventPublisher events)
-    : S3HandlerBase(state, options, clock, events)
+internal sealed class ObjectHandler(EmulatorStore store, S3Store s3, EmulatorOptions options, TimeProvider clock, EventPublisher events)
+    : S3HandlerBase(store, s3, options, clock, events)
 {
     private const int CopyBufferSize = 256 * 1024;
     private const int ReadChunkSize = 64 * 1024;
@@ -21,7 +21,7 @@ internal sealed class ObjectHandler(EmulatorState state, EmulatorOptions options
         S3Names.ValidateKey(request.Key);
         var (contentType, metadata, headers) = ObjectHeaders.FromRequest(request.Request);
         RequireBucket(request.Bucket);
-        var body = await ObjectBodyReader.ReceiveAsync(request, State.Blobs, Options.MaxObjectSize, defaultAlgorithm: null);
+        var body = await ObjectBodyReader.ReceiveAsync(request, Store.Blobs, Options.MaxObjectSize, defaultAlgorithm: null);
         using (body.Blob)
         {
             var blobId = body.Blob.Publish();
@@ -40,19 +40,18 @@ internal sealed class ObjectHandler(EmulatorState state, EmulatorOptions options
         var directive = request.Header("x-amz-metadata-directive") ?? "COPY";
         if (directive is not ("COPY" or "REPLACE")) throw S3Errors.InvalidArgument("x-amz-metadata-directive must be COPY or REPLACE.");
 
-        ObjectRecord source;
-        lock (State.Lock)
+        var source = Store.Read(() =>
         {
-            BucketLocked(request.Bucket);
-            source = BucketLocked(sourceBucket).Objects.GetValueOrDefault(sourceKey) ?? throw S3Errors.NoSuchKey(sourceKey);
-        }
+            S3.GetBucket(request.Bucket);
+            return S3.GetBucket(sourceBucket).Objects.GetValueOrDefault(sourceKey) ?? throw S3Errors.NoSuchKey(sourceKey);
+        });
         CheckCopyConditions(request, source);
         if (sourceBucket == request.Bucket && sourceKey == request.Key && directive == "COPY")
         {
             throw S3Errors.InvalidRequest("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
         }
 
-        using var blob = State.Blobs.CreateWriter(source.Size);
+        using var blob = Store.Blobs.CreateWriter(source.Size);
         var etag = await CopyBlob(source.BlobId, blob, request.Aborted);
         var blobId = blob.Publish();
         var (contentType, metadata, headers) = directive == "REPLACE"
@@ -98,12 +97,11 @@ internal sealed class ObjectHandler(EmulatorState state, EmulatorOptions options
         // An overwrite or delete may unlink the body between the lookup and the open; then look again.
         for (var attempt = 0; ; attempt++)
         {
-            ObjectRecord record;
-            lock (State.Lock) record = BucketLocked(request.Bucket).Objects.GetValueOrDefault(request.Key) ?? throw S3Errors.NoSuchKey(request.Key);
+            var record = Store.Read(() => S3.GetBucket(request.Bucket).Objects.GetValueOrDefault(request.Key)) ?? throw S3Errors.NoSuchKey(request.Key);
             Stream body;
             try
             {
-                body = State.Blobs.OpenRead(record.BlobId);
+                body = Store.Blobs.OpenRead(record.BlobId);
             }
             catch (FileNotFoundException) when (attempt < 3)
             {
@@ -179,29 +177,11 @@ internal sealed class ObjectHandler(EmulatorState state, EmulatorOptions options
 
     public async Task DeleteObject(S3Request request)
     {
-        var bodies = new BodyChanges(State.Blobs);
-        CommitLog.Commit? commit = null;
-        lock (State.Lock)
+        await Store.WriteAsync(changes =>
         {
-            var bucket = BucketLocked(request.Bucket);
-            if (bucket.Remove(request.Key, out var removed))
-            {
-                bodies.Retire(removed!.BlobId);
-                var writes = Events.PublishLocked(State, bucket, EventPublisher.ObjectRemovedDelete, request.Key, null, request, Now);
-                var (name, key) = (request.Bucket, request.Key);
-                commit = State.Log.Append(tx =>
-                {
-                    tx.DeleteObject(name, key);
-                    bodies.ApplyTo(tx);
-                    writes.ForEach(write => write(tx));
-                });
-            }
-        }
-        if (commit is not null)
-        {
-            await commit;
-            bodies.Committed();
-        }
+            var bucket = S3.GetBucket(request.Bucket);
+            if (S3.RemoveObject(changes, bucket, request.Key)) Events.Publish(changes, bucket, EventPublisher.ObjectRemovedDelete, request.Key, null, request, Now);
+        });
         request.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
@@ -220,12 +200,9 @@ internal sealed class ObjectHandler(EmulatorState state, EmulatorOptions options
 
         var deleted = new List<string>();
         var errors = new List<(string Key, string Code, string Message)>();
-        var bodies = new BodyChanges(State.Blobs);
-        CommitLog.Commit? commit = null;
-        lock (State.Lock)
+        await Store.WriteAsync(changes =>
         {
-            var bucket = BucketLocked(request.Bucket);
-            var writes = new List<Action<StoreTransaction>>();
+            var bucket = S3.GetBucket(request.Bucket);
             var now = Now;
             foreach (var key in keys)
             {
@@ -234,29 +211,10 @@ internal sealed class ObjectHandler(EmulatorState state, EmulatorOptions options
                     errors.Add(("", "InvalidArgument", "An object key must not be empty."));
                     continue;
                 }
-                if (bucket.Remove(key, out var removed))
-                {
-                    bodies.Retire(removed!.BlobId);
-                    var name = request.Bucket;
-                    writes.Add(tx => tx.DeleteObject(name, key));
-                    writes.AddRange(Events.PublishLocked(State, bucket, EventPublisher.ObjectRemovedDelete, key, null, request, now));
-                }
+                if (S3.RemoveObject(changes, bucket, key)) Events.Publish(changes, bucket, EventPublisher.ObjectRemovedDelete, key, null, request, now);
                 deleted.Add(key);
             }
-            if (writes.Count > 0)
-            {
-                commit = State.Log.Append(tx =>
-                {
-                    writes.ForEach(write => write(tx));
-                    bodies.ApplyTo(tx);
-                });
-            }
-        }
-        if (commit is not null)
-        {
-            await commit;
-            bodies.Committed();
-        }
+        });
         await WriteXml(request, S3Xml.Document("DeleteResult", writer =>
         {
             if (!quiet)
@@ -282,33 +240,22 @@ internal sealed class ObjectHandler(EmulatorState state, EmulatorOptions options
     /// <summary>Replaces the object and queues its events in one commit (its new body is already written); then frees the old body.</summary>
     private async Task CommitObject(S3Request request, ObjectRecord record, string eventName)
     {
-        var bodies = new BodyChanges(State.Blobs);
-        CommitLog.Commit commit;
+        var stored = false;
         try
         {
-            lock (State.Lock)
+            await Store.WriteAsync(changes =>
             {
-                var bucket = BucketLocked(record.Bucket);
-                var current = bucket.Objects.GetValueOrDefault(record.Key);
-                CheckWriteConditions(request, current);
-                if (current is not null) bodies.Retire(current.BlobId);
-                bucket.Put(record);
-                var writes = Events.PublishLocked(State, bucket, eventName, record.Key, record, request, record.LastModified);
-                commit = State.Log.Append(tx =>
-                {
-                    tx.PutObject(record);
-                    bodies.ApplyTo(tx);
-                    writes.ForEach(write => write(tx));
-                });
-            }
+                var bucket = S3.GetBucket(record.Bucket);
+                CheckWriteConditions(request, bucket.Objects.GetValueOrDefault(record.Key));
+                S3.PutObject(changes, bucket, record);
+                stored = true;
+                Events.Publish(changes, bucket, eventName, record.Key, record, request, record.LastModified);
+            });
         }
-        catch
+        finally
         {
-            State.Blobs.Discard(record.BlobId);
-            throw;
+            if (!stored) Store.Blobs.Discard(record.BlobId);
         }
-        await commit;
-        bodies.Committed();
     }
 
     /// <summary>Conditional writes: <c>If-None-Match: *</c> (only if absent) and <c>If-Match: etag</c> (only if unchanged).</summary>
@@ -405,7 +352,7 @@ internal sealed class ObjectHandler(EmulatorState state, EmulatorOptions options
     /// <summary>Copies a body and returns the MD5 (hex) of what was copied.</summary>
     private async Task<string> CopyBlob(string sourceBlobId, BlobWriter target, CancellationToken cancellationToken)
     {
-        await using var source = State.Blobs.OpenRead(sourceBlobId);
+        await using var source = Store.Blobs.OpenRead(sourceBlobId);
         using var md5 = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.MD5);
         var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         try

@@ -4,9 +4,11 @@ using FaceRecognition.Emulator.Storage;
 namespace FaceRecognition.Emulator.S3;
 
 /// <summary>The stores and helpers S3 handlers share.</summary>
-internal abstract class S3HandlerBase(EmulatorState state, EmulatorOptions options, TimeProvider clock, EventPublisher events)
+internal abstract class S3HandlerBase(EmulatorStore store, S3Store s3, EmulatorOptions options, TimeProvider clock, EventPublisher events)
 {
-    protected EmulatorState State { get; } = state;
+    protected EmulatorStore Store { get; } = store;
+
+    protected S3Store S3 { get; } = s3;
 
     protected EmulatorOptions Options { get; } = options;
 
@@ -14,13 +16,8 @@ internal abstract class S3HandlerBase(EmulatorState state, EmulatorOptions optio
 
     protected long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
-    /// <summary>The bucket, or NoSuchBucket. Call under the state lock.</summary>
-    protected Bucket BucketLocked(string name) => State.Buckets.GetValueOrDefault(name) ?? throw S3Errors.NoSuchBucket(name);
-
-    protected void RequireBucket(string name)
-    {
-        lock (State.Lock) BucketLocked(name);
-    }
+    /// <summary>Throws NoSuchBucket unless the bucket exists.</summary>
+    protected void RequireBucket(string name) => Store.Read(() => S3.GetBucket(name));
 
     protected static async Task WriteXml(S3Request request, byte[] document, int status = StatusCodes.Status200OK)
     {

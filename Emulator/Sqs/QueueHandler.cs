@@ -6,8 +6,8 @@ using FaceRecognition.Emulator.Storage;
 namespace FaceRecognition.Emulator.Sqs;
 
 /// <summary>Queue operations: create, look up, list, delete, purge, attributes and tags.</summary>
-internal sealed class QueueHandler(EmulatorState state, EmulatorOptions options, TimeProvider clock)
-    : SqsHandlerBase(state, options, clock)
+internal sealed class QueueHandler(EmulatorStore store, SqsStore sqs, EmulatorOptions options, TimeProvider clock)
+    : SqsHandlerBase(store, sqs, options, clock)
 {
     public async Task<QueueUrlResponse> CreateQueue(SqsCall call, CreateQueueRequest request)
     {
@@ -23,11 +23,10 @@ internal sealed class QueueHandler(EmulatorState state, EmulatorOptions options,
         }
         var attributes = request.Attributes ?? [];
         var tags = request.Tags ?? [];
-        CommitLog.Commit commit;
-        lock (State.Lock)
+        await Store.WriteAsync(changes =>
         {
-            QueueAttributes.Validate(attributes, State.Queues.ContainsKey);
-            if (State.Queues.TryGetValue(name, out var existing))
+            QueueAttributes.Validate(attributes, Sqs.Exists);
+            if (Sqs.FindQueue(name) is { } existing)
             {
                 // Creating an existing queue is fine when nothing conflicts, as on AWS.
                 foreach (var (key, value) in attributes)
@@ -35,14 +34,11 @@ internal sealed class QueueHandler(EmulatorState state, EmulatorOptions options,
                     var current = existing.Record.Attributes.GetValueOrDefault(key) ?? QueueAttributes.Defaults.GetValueOrDefault(key);
                     if (current != value) throw SqsErrors.QueueNameExists(name);
                 }
-                return new QueueUrlResponse(QueueUrl(call, name));
+                return;
             }
             var now = Now;
-            var record = new QueueRecord(name, now, now, new Dictionary<string, string>(attributes), new Dictionary<string, string>(tags));
-            State.Queues[name] = new SqsQueue(record);
-            commit = State.Log.Append(tx => tx.PutQueue(record));
-        }
-        await commit;
+            Sqs.CreateQueue(changes, new QueueRecord(name, now, now, new Dictionary<string, string>(attributes), new Dictionary<string, string>(tags)));
+        });
         return new QueueUrlResponse(QueueUrl(call, name));
     }
 
@@ -50,10 +46,7 @@ internal sealed class QueueHandler(EmulatorState state, EmulatorOptions options,
     {
         if (string.IsNullOrEmpty(request.QueueName)) throw SqsErrors.MissingParameter("QueueName");
         if (request.QueueOwnerAWSAccountId is { } account && account != Options.AccountId) throw SqsErrors.QueueDoesNotExist(request.QueueName);
-        lock (State.Lock)
-        {
-            if (!State.Queues.ContainsKey(request.QueueName)) throw SqsErrors.QueueDoesNotExist(request.QueueName);
-        }
+        Store.Read(() => Sqs.GetQueue(request.QueueName));
         return new QueueUrlResponse(QueueUrl(call, request.QueueName));
     }
 
@@ -61,15 +54,11 @@ internal sealed class QueueHandler(EmulatorState state, EmulatorOptions options,
     {
         if (request.MaxResults is < 1 or > 1000) throw SqsErrors.InvalidParameterValue("MaxResults must be from 1 to 1000.");
         var after = request.NextToken is null ? null : DecodeToken(request.NextToken);
-        List<string> names;
-        lock (State.Lock)
-        {
-            names = State.Queues.Keys
-                .Where(n => request.QueueNamePrefix is null || n.StartsWith(request.QueueNamePrefix, StringComparison.Ordinal))
-                .Where(n => after is null || string.CompareOrdinal(n, after) > 0)
-                .Order(StringComparer.Ordinal)
-                .ToList();
-        }
+        var names = Store.Read(() => Sqs.Queues().Select(q => q.Name)
+            .Where(n => request.QueueNamePrefix is null || n.StartsWith(request.QueueNamePrefix, StringComparison.Ordinal))
+            .Where(n => after is null || string.CompareOrdinal(n, after) > 0)
+            .Order(StringComparer.Ordinal)
+            .ToList());
         var limit = request.MaxResults ?? 1000;
         var page = names.Take(limit).ToList();
         var nextToken = request.MaxResults is not null && names.Count > limit ? EncodeToken(page[^1]) : null;
@@ -78,28 +67,13 @@ internal sealed class QueueHandler(EmulatorState state, EmulatorOptions options,
 
     public async Task<EmptyResponse> DeleteQueue(SqsCall call, QueueUrlRequest request)
     {
-        CommitLog.Commit commit;
-        lock (State.Lock)
-        {
-            var queue = ResolveQueueLocked(request.QueueUrl);
-            State.Queues.Remove(queue.Name);
-            queue.Clear();
-            commit = State.Log.Append(tx => tx.DeleteQueue(queue.Name));
-        }
-        await commit;
+        await Store.WriteAsync(changes => Sqs.DeleteQueue(changes, ResolveQueue(request.QueueUrl)));
         return new EmptyResponse();
     }
 
     public async Task<EmptyResponse> PurgeQueue(SqsCall call, QueueUrlRequest request)
     {
-        CommitLog.Commit commit;
-        lock (State.Lock)
-        {
-            var queue = ResolveQueueLocked(request.QueueUrl);
-            queue.Clear();
-            commit = State.Log.Append(tx => tx.DeleteQueueMessages(queue.Name));
-        }
-        await commit;
+        await Store.WriteAsync(changes => Sqs.Purge(changes, ResolveQueue(request.QueueUrl)));
         return new EmptyResponse();
     }
 
@@ -107,38 +81,33 @@ internal sealed class QueueHandler(EmulatorState state, EmulatorOptions options,
     {
         var requested = request.AttributeNames ?? [];
         var all = requested.Contains("All");
-        lock (State.Lock)
+        return Store.Read(() =>
         {
-            var queue = ResolveQueueLocked(request.QueueUrl);
-            var available = Attributes(queue);
+            var available = Attributes(ResolveQueue(request.QueueUrl));
             foreach (var name in requested)
             {
                 if (name != "All" && !available.ContainsKey(name) && !IsKnownAttribute(name)) throw SqsErrors.InvalidAttributeName(name);
             }
             var result = available.Where(a => all || requested.Contains(a.Key)).ToDictionary(a => a.Key, a => a.Value);
             return new AttributesResponse(result.Count == 0 ? null : result);
-        }
+        });
     }
 
     public async Task<EmptyResponse> SetQueueAttributes(SqsCall call, SetQueueAttributesRequest request)
     {
         var changes = request.Attributes ?? [];
-        CommitLog.Commit commit;
-        lock (State.Lock)
+        await Store.WriteAsync(update =>
         {
-            var queue = ResolveQueueLocked(request.QueueUrl);
-            QueueAttributes.Validate(changes, State.Queues.ContainsKey);
+            var queue = ResolveQueue(request.QueueUrl);
+            QueueAttributes.Validate(changes, Sqs.Exists);
             var attributes = new Dictionary<string, string>(queue.Record.Attributes);
             foreach (var (name, value) in changes)
             {
                 if (value.Length == 0 && name == QueueAttributes.RedrivePolicy) attributes.Remove(name);
                 else attributes[name] = value;
             }
-            var record = queue.Record with { Attributes = attributes, LastModified = Now };
-            queue.Update(record);
-            commit = State.Log.Append(tx => tx.PutQueue(record));
-        }
-        await commit;
+            Sqs.UpdateQueue(update, queue, queue.Record with { Attributes = attributes, LastModified = Now });
+        });
         return new EmptyResponse();
     }
 
@@ -164,41 +133,37 @@ internal sealed class QueueHandler(EmulatorState state, EmulatorOptions options,
 
     public TagsResponse ListQueueTags(SqsCall call, QueueUrlRequest request)
     {
-        lock (State.Lock)
+        return Store.Read(() =>
         {
-            var queue = ResolveQueueLocked(request.QueueUrl);
+            var queue = ResolveQueue(request.QueueUrl);
             return new TagsResponse(queue.Record.Tags.Count == 0 ? null : new Dictionary<string, string>(queue.Record.Tags));
-        }
+        });
     }
 
     public ListDeadLetterSourceQueuesResponse ListDeadLetterSourceQueues(SqsCall call, ListDeadLetterSourceQueuesRequest request)
     {
-        lock (State.Lock)
+        return Store.Read(() =>
         {
-            var target = ResolveQueueLocked(request.QueueUrl);
-            var sources = State.Queues.Values
+            var target = ResolveQueue(request.QueueUrl);
+            var sources = Sqs.Queues()
                 .Where(q => q.Settings.Redrive?.TargetQueueName == target.Name)
                 .Select(q => q.Name)
                 .Order(StringComparer.Ordinal)
                 .Select(n => QueueUrl(call, n))
                 .ToList();
             return new ListDeadLetterSourceQueuesResponse(sources, null);
-        }
+        });
     }
 
     private async Task UpdateTags(string? queueUrl, Action<Dictionary<string, string>> change)
     {
-        CommitLog.Commit commit;
-        lock (State.Lock)
+        await Store.WriteAsync(changes =>
         {
-            var queue = ResolveQueueLocked(queueUrl);
+            var queue = ResolveQueue(queueUrl);
             var tags = new Dictionary<string, string>(queue.Record.Tags);
             change(tags);
-            var record = queue.Record with { Tags = tags };
-            queue.Update(record);
-            commit = State.Log.Append(tx => tx.PutQueue(record));
-        }
-        await commit;
+            Sqs.UpdateQueue(changes, queue, queue.Record with { Tags = tags });
+        });
     }
 
     private Dictionary<string, string> Attributes(SqsQueue queue)

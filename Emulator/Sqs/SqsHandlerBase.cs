@@ -8,9 +8,11 @@ namespace FaceRecognition.Emulator.Sqs;
 internal sealed record SqsCall(string BaseUrl, string AccessKey, CancellationToken Aborted);
 
 /// <summary>The stores and helpers SQS handlers share.</summary>
-internal abstract class SqsHandlerBase(EmulatorState state, EmulatorOptions options, TimeProvider clock)
+internal abstract class SqsHandlerBase(EmulatorStore store, SqsStore sqs, EmulatorOptions options, TimeProvider clock)
 {
-    protected EmulatorState State { get; } = state;
+    protected EmulatorStore Store { get; } = store;
+
+    protected SqsStore Sqs { get; } = sqs;
 
     protected EmulatorOptions Options { get; } = options;
 
@@ -23,12 +25,8 @@ internal abstract class SqsHandlerBase(EmulatorState state, EmulatorOptions opti
     protected string QueueArn(string name) => $"arn:aws:sqs:{Options.Region}:{Options.AccountId}:{name}";
 
     /// <summary>The queue a <c>QueueUrl</c> names; only its last two path segments (account, name) count, whatever
-    /// the host. Call under the state lock.</summary>
-    protected SqsQueue ResolveQueueLocked(string? queueUrl)
-    {
-        var name = QueueNameFromUrl(queueUrl);
-        return State.Queues.GetValueOrDefault(name) ?? throw SqsErrors.QueueDoesNotExist(name);
-    }
+    /// the host. Call inside a read or change of the store.</summary>
+    protected SqsQueue ResolveQueue(string? queueUrl) => Sqs.GetQueue(QueueNameFromUrl(queueUrl));
 
     protected string QueueNameFromUrl(string? queueUrl)
     {

@@ -1,10 +1,12 @@
 using FaceRecognition.Emulator.Hosting;
+using FaceRecognition.Emulator.S3;
+using FaceRecognition.Emulator.Sqs;
 using Microsoft.Extensions.Options;
 
 namespace FaceRecognition.Emulator.Storage;
 
-/// <summary>Opens the data directory: loads the metadata into memory, removes what a crash left half-done, and
-/// owns the commit log until shutdown (which drains it).</summary>
+/// <summary>Opens the data directory: loads the metadata into each service's store, removes what a crash left
+/// half-done, and owns the commit log until shutdown (which drains it).</summary>
 internal sealed class EmulatorStorage : IAsyncDisposable
 {
     private static readonly TimeSpan s_checkpointPeriod = TimeSpan.FromSeconds(1);
@@ -25,12 +27,14 @@ internal sealed class EmulatorStorage : IAsyncDisposable
         _store = new MetadataStore(directory, settings.SyncWrites);
         _blobs = new BlobStore(directory, settings.SyncWrites, settings.SmallBodyLimit, _store);
         _log = new CommitLog(_store, logger);
-        State = new EmulatorState(_log, _blobs);
-        State.Load(_store.Load(), clock.GetUtcNow().ToUnixTimeMilliseconds());
-        var orphans = _blobs.RemoveOrphans(State.ReferencedBlobs());
+        Store = new EmulatorStore(_log, _blobs);
+        var snapshot = _store.Load();
+        S3 = new S3Store(Store, snapshot, clock.GetUtcNow().ToUnixTimeMilliseconds());
+        Sqs = new SqsStore(Store, snapshot);
+        var orphans = _blobs.RemoveOrphans(S3.ReferencedBlobs().ToHashSet(StringComparer.Ordinal));
         logger.LogInformation(
             "Data directory {Directory}: {Buckets} buckets, {Queues} queues loaded{Orphans}",
-            directory, State.Buckets.Count, State.Queues.Count, orphans > 0 ? $"; {orphans} unreferenced bodies removed" : "");
+            directory, S3.BucketCount, Sqs.QueueCount, orphans > 0 ? $"; {orphans} unreferenced bodies removed" : "");
         _checkpointer = new Timer(_ => Checkpoint(truncate: false), null, s_checkpointPeriod, s_checkpointPeriod);
     }
 
@@ -52,7 +56,11 @@ internal sealed class EmulatorStorage : IAsyncDisposable
         }
     }
 
-    public EmulatorState State { get; }
+    public EmulatorStore Store { get; }
+
+    public S3Store S3 { get; }
+
+    public SqsStore Sqs { get; }
 
     public ValueTask DisposeAsync()
     {

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using FaceRecognition.Emulator.Storage;
 
 namespace FaceRecognition.Emulator.Ec2;
 
@@ -26,36 +27,32 @@ public sealed record Ec2Instance(string InstanceId, IReadOnlyDictionary<string, 
 public sealed record StateChange(string InstanceId, string Previous, string Current);
 
 /// <summary>
-/// The emulated EC2 instances. Nothing runs here: StartInstances moves an instance to pending and StopInstances to
-/// stopping, and whoever runs the real thing (the AppHost locally) reports running and stopped through
-/// <see cref="Complete"/>, as a hypervisor would. Kept in memory: the AppHost registers its instances at every start.
+/// EC2's part of the emulator's state: the emulated instances. Nothing runs here: StartInstances moves an instance to
+/// pending and StopInstances to stopping, and whoever runs the real thing (the AppHost locally) reports running and
+/// stopped through <see cref="Complete"/>, as a hypervisor would. Kept in memory only (nothing to commit): the AppHost
+/// registers its instances at every start. Every member runs inside a read or change of the <see cref="EmulatorStore"/>.
 /// </summary>
-public sealed class Ec2Instances(TimeProvider time)
+internal sealed class Ec2Store(EmulatorStore store, TimeProvider time)
 {
-    private readonly Lock _lock = new();
     private readonly Dictionary<string, Ec2Instance> _instances = new(StringComparer.Ordinal);
 
     /// <summary>Adds a stopped instance with these tags, or returns the one already tagged with this Name.</summary>
     public Ec2Instance Register(IReadOnlyDictionary<string, string> tags)
     {
-        lock (_lock)
+        store.AssertLocked();
+        if (tags.TryGetValue("Name", out var name) && _instances.Values.FirstOrDefault(i => i.Tags.GetValueOrDefault("Name") == name) is { } existing)
         {
-            if (tags.TryGetValue("Name", out var name) && _instances.Values.FirstOrDefault(i => i.Tags.GetValueOrDefault("Name") == name) is { } existing)
-            {
-                return existing;
-            }
-            var instance = new Ec2Instance($"i-{Guid.NewGuid():N}"[..19], new Dictionary<string, string>(tags), InstanceStates.Stopped, time.GetUtcNow());
-            _instances[instance.InstanceId] = instance;
-            return instance;
+            return existing;
         }
+        var instance = new Ec2Instance($"i-{Guid.NewGuid():N}"[..19], new Dictionary<string, string>(tags), InstanceStates.Stopped, time.GetUtcNow());
+        _instances[instance.InstanceId] = instance;
+        return instance;
     }
 
     public IReadOnlyList<Ec2Instance> All()
     {
-        lock (_lock)
-        {
-            return [.. _instances.Values.OrderBy(i => i.Tags.GetValueOrDefault("Name"), StringComparer.Ordinal).ThenBy(i => i.InstanceId, StringComparer.Ordinal)];
-        }
+        store.AssertLocked();
+        return [.. _instances.Values.OrderBy(i => i.Tags.GetValueOrDefault("Name"), StringComparer.Ordinal).ThenBy(i => i.InstanceId, StringComparer.Ordinal)];
     }
 
     /// <summary>stopped -> pending (running and pending stay as they are; stopping cannot be started).</summary>
@@ -74,29 +71,23 @@ public sealed class Ec2Instances(TimeProvider time)
     });
 
     /// <summary>pending -> running or stopping -> stopped, reported by whatever runs the instance.</summary>
-    public StateChange Complete(string id, string state)
+    public StateChange Complete(string id, string state) => Change([id], i => (i.State, state) switch
     {
-        var change = Change([id], i => (i.State, state) switch
-        {
-            (InstanceStates.Pending, InstanceStates.Running) or (InstanceStates.Stopping, InstanceStates.Stopped) => state,
-            _ when i.State == state => state,
-            _ => throw Ec2Errors.IncorrectInstanceState(i.InstanceId, i.State, $"reported {state}"),
-        });
-        return change[0];
-    }
+        (InstanceStates.Pending, InstanceStates.Running) or (InstanceStates.Stopping, InstanceStates.Stopped) => state,
+        _ when i.State == state => state,
+        _ => throw Ec2Errors.IncorrectInstanceState(i.InstanceId, i.State, $"reported {state}"),
+    })[0];
 
-    private IReadOnlyList<StateChange> Change(IReadOnlyList<string> ids, Func<Ec2Instance, string> next)
+    private StateChange[] Change(IReadOnlyList<string> ids, Func<Ec2Instance, string> next)
     {
-        lock (_lock)
+        store.AssertLocked();
+        var found = ids.Select(id => _instances.TryGetValue(id, out var instance) ? instance : throw Ec2Errors.InstanceNotFound(id)).ToArray();
+        var changes = found.Select(i => new StateChange(i.InstanceId, i.State, next(i))).ToArray();
+        foreach (var change in changes)
         {
-            var found = ids.Select(id => _instances.TryGetValue(id, out var instance) ? instance : throw Ec2Errors.InstanceNotFound(id)).ToArray();
-            var changes = found.Select(i => new StateChange(i.InstanceId, i.State, next(i))).ToArray();
-            foreach (var change in changes)
-            {
-                _instances[change.InstanceId] = _instances[change.InstanceId] with { State = change.Current };
-            }
-            return changes;
+            _instances[change.InstanceId] = _instances[change.InstanceId] with { State = change.Current };
         }
+        return changes;
     }
 
     /// <summary>EC2 filter values: '*' any characters, '?' one.</summary>

@@ -5,13 +5,13 @@ using FaceRecognition.Emulator.Protocol;
 namespace FaceRecognition.Emulator.S3;
 
 /// <summary>S3's request pipeline: header limits -> authenticate -> route -> handler -> errors in S3's XML shape.</summary>
-internal sealed class S3Api(
+internal sealed class S3Endpoint(
     BucketHandler buckets,
     ObjectHandler objects,
     MultipartHandler multipart,
     NotificationHandler notifications,
     SigV4Authenticator authenticator,
-    ILogger<S3Api> logger)
+    ILogger<S3Endpoint> logger)
 {
     private const int MaxHeaderBytes = 8 * 1024;
 
