@@ -54,6 +54,9 @@ public sealed class EmulatorOptions : IValidatableObject
     /// </summary>
     public bool SyncWrites { get; set; }
 
+    /// <summary>How the Lambda service runs functions (<c>Emulator:Lambda:*</c>).</summary>
+    public LambdaOptions Lambda { get; set; } = new();
+
     public static string DefaultDataDirectory =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
             "FaceRecognition", "emulator");
@@ -86,5 +89,28 @@ public sealed class EmulatorOptions : IValidatableObject
         {
             yield return new ValidationResult("MaxClockSkew must be positive.", [nameof(MaxClockSkew)]);
         }
+        foreach (var result in Lambda.Validate()) yield return result;
+    }
+}
+
+/// <summary>How the emulator's Lambda service runs functions, where AWS leaves it to Lambda.</summary>
+public sealed class LambdaOptions
+{
+    /// <summary>An execution environment idle this long is stopped (Lambda keeps them for minutes, unpredictably).</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The account's concurrency limit (AWS's default is 1,000): functions without reserved concurrency share
+    /// what reservations leave of it.</summary>
+    public int ConcurrentExecutions { get; set; } = 1000;
+
+    /// <summary>Before the first retry of a failed asynchronous invocation; each further retry waits twice as long
+    /// (Lambda: about 1 and 2 minutes).</summary>
+    public TimeSpan AsyncRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    internal IEnumerable<ValidationResult> Validate()
+    {
+        if (IdleTimeout <= TimeSpan.Zero) yield return new ValidationResult("Lambda:IdleTimeout must be positive.", [nameof(IdleTimeout)]);
+        if (ConcurrentExecutions < 1) yield return new ValidationResult("Lambda:ConcurrentExecutions must be at least 1.", [nameof(ConcurrentExecutions)]);
+        if (AsyncRetryDelay < TimeSpan.Zero) yield return new ValidationResult("Lambda:AsyncRetryDelay must not be negative.", [nameof(AsyncRetryDelay)]);
     }
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using FaceRecognition.Emulator.Auth;
+using FaceRecognition.Emulator.CloudWatch;
 using FaceRecognition.Emulator.Ec2;
+using FaceRecognition.Emulator.Lambda;
 using FaceRecognition.Emulator.Protocol;
 using FaceRecognition.Emulator.S3;
 using FaceRecognition.Emulator.Sqs;
@@ -9,10 +11,11 @@ using Microsoft.AspNetCore.Http.Features;
 namespace FaceRecognition.Emulator.Hosting;
 
 /// <summary>
-/// Every request enters here: health, then the service the request is for (EC2 by its credential scope, SQS by its
-/// target header, credential scope or form action; S3 otherwise), each of which authenticates, dispatches and renders its own errors.
+/// Every request enters here: health and the emulator's own admin endpoints, then the service the request is for (EC2,
+/// Lambda and CloudWatch by their credential scope; SQS by its target header, credential scope or form action; S3 otherwise), each of which authenticates, dispatches and renders its own errors.
 /// </summary>
-internal sealed class EmulatorPipeline(S3Endpoint s3, SqsEndpoint sqs, Ec2Endpoint ec2)
+internal sealed class EmulatorPipeline(S3Endpoint s3, SqsEndpoint sqs, Ec2Endpoint ec2, LambdaEndpoint lambda, LambdaAdmin lambdaAdmin,
+    CloudWatchEndpoint cloudWatch)
 {
     public const string HealthPath = "/_emulator/health";
 
@@ -26,12 +29,17 @@ internal sealed class EmulatorPipeline(S3Endpoint s3, SqsEndpoint sqs, Ec2Endpoi
         if (rawTarget == HealthPath && HttpMethods.IsGet(context.Request.Method))
         {
             context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync("""{"status":"healthy","services":["s3","sqs","ec2"]}""");
+            await context.Response.WriteAsync("""{"status":"healthy","services":["s3","sqs","ec2","lambda","cloudwatch"]}""");
             return;
         }
         if (rawTarget.StartsWith(Ec2Endpoint.AdminPath, StringComparison.Ordinal))
         {
             await ec2.HandleAdminAsync(context, rawTarget);
+            return;
+        }
+        if (rawTarget.StartsWith(LambdaAdmin.Path, StringComparison.Ordinal))
+        {
+            await lambdaAdmin.HandleAsync(context, rawTarget);
             return;
         }
         if (!RequestTarget.TryParse(rawTarget, out var target, out var error))
@@ -47,6 +55,14 @@ internal sealed class EmulatorPipeline(S3Endpoint s3, SqsEndpoint sqs, Ec2Endpoi
         if (Ec2Endpoint.Claims(scopeService))
         {
             await ec2.HandleAsync(context, target, requestId);
+        }
+        else if (LambdaEndpoint.Claims(scopeService))
+        {
+            await lambda.HandleAsync(context, target, requestId);
+        }
+        else if (CloudWatchEndpoint.Claims(scopeService))
+        {
+            await cloudWatch.HandleAsync(context, target, requestId);
         }
         else if (SqsEndpoint.Claims(context.Request, target, scopeService))
         {

@@ -1,9 +1,14 @@
 using System.Net;
 using FaceRecognition.Emulator.Auth;
+using FaceRecognition.Emulator.CloudWatch;
 using FaceRecognition.Emulator.Ec2;
+using FaceRecognition.Emulator.Lambda;
+using FaceRecognition.Emulator.Lambda.Execution;
 using FaceRecognition.Emulator.S3;
 using FaceRecognition.Emulator.Sqs;
 using FaceRecognition.Emulator.Storage;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -33,6 +38,7 @@ public static class EmulatorServices
         services.AddSingleton(sp => sp.GetRequiredService<EmulatorStorage>().Store);
         services.AddSingleton(sp => sp.GetRequiredService<EmulatorStorage>().S3);
         services.AddSingleton(sp => sp.GetRequiredService<EmulatorStorage>().Sqs);
+        services.AddSingleton(sp => sp.GetRequiredService<EmulatorStorage>().Lambda);
         services.AddSingleton<Ec2Store>();
         services.AddSingleton<EventPublisher>();
         services.AddSingleton<BucketHandler>();
@@ -46,6 +52,10 @@ public static class EmulatorServices
         services.AddSingleton<SqsEndpoint>();
         services.AddSingleton<InstanceHandler>();
         services.AddSingleton<Ec2Endpoint>();
+        AddLambda(services);
+        services.AddSingleton<MetricStore>();
+        services.AddSingleton<MetricHandler>();
+        services.AddSingleton<CloudWatchEndpoint>();
         services.AddSingleton<EmulatorPipeline>();
         services.AddHostedService<EmulatorMaintenance>();
 
@@ -76,6 +86,37 @@ public static class EmulatorServices
             kestrel.Limits.MinRequestBodyDataRate = null;
         });
         return builder;
+    }
+
+    private static void AddLambda(IServiceCollection services)
+    {
+        services.AddSingleton<LambdaNames>();
+        services.AddSingleton<CodePackages>();
+        services.AddSingleton(sp => new EnvironmentSettings(sp.GetRequiredService<EmulatorOptions>(), () => ServiceUrl(sp)));
+        services.AddSingleton<FunctionLogs>();
+        services.AddSingleton<LambdaMetrics>();
+        services.AddSingleton(sp => new ConcurrencyGate(sp.GetRequiredService<EmulatorOptions>().Lambda.ConcurrentExecutions));
+        services.AddSingleton<LambdaExecutor>();
+        services.AddHostedService(sp => sp.GetRequiredService<LambdaExecutor>());
+        services.AddSingleton<SqsEventSources>();
+        services.AddHostedService(sp => sp.GetRequiredService<SqsEventSources>());
+        services.AddHostedService<AsyncEvents>();
+        services.AddSingleton<FunctionHandler>();
+        services.AddSingleton<PermissionHandler>();
+        services.AddSingleton<InvocationHandler>();
+        services.AddSingleton<EventSourceMappingHandler>();
+        services.AddSingleton<LambdaEndpoint>();
+        services.AddSingleton<LambdaAdmin>();
+    }
+
+    /// <summary>The emulator's own address, as functions' environments are told it (<c>AWS_ENDPOINT_URL</c>).</summary>
+    private static string ServiceUrl(IServiceProvider services)
+    {
+        var addresses = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .Select(a => a.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)
+                .Replace("localhost", "127.0.0.1", StringComparison.Ordinal))
+            .ToList();
+        return addresses.FirstOrDefault(a => a.Contains("127.0.0.1", StringComparison.Ordinal)) ?? addresses.First();
     }
 
     /// <summary>Every path belongs to the emulator (S3 keys can be anything), so it is one terminal handler.</summary>

@@ -17,6 +17,9 @@ public sealed class AwsException(int statusCode, string code, string message) : 
     /// <summary>The S3 resource the error is about (bucket or key), echoed in the error document.</summary>
     public string? Resource { get; init; }
 
+    /// <summary>For Lambda's throttling errors: why (its <c>Reason</c> field), e.g. ReservedFunctionConcurrentInvocationLimitExceeded.</summary>
+    public string? Reason { get; init; }
+
     /// <summary>Whether the fault is the caller's (<c>Sender</c>) or the server's (<c>Receiver</c>).</summary>
     public bool IsSenderFault => StatusCode < 500;
 }

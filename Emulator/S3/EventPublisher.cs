@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using FaceRecognition.Emulator.Auth;
 using FaceRecognition.Emulator.Hosting;
+using FaceRecognition.Emulator.Lambda;
 using FaceRecognition.Emulator.Protocol;
 using FaceRecognition.Emulator.Sqs;
 using FaceRecognition.Emulator.Storage;
@@ -9,11 +10,11 @@ using FaceRecognition.Emulator.Storage;
 namespace FaceRecognition.Emulator.S3;
 
 /// <summary>
-/// Turns object changes into S3 event notifications on the configured queues. Called inside the object's own change
-/// (<see cref="EmulatorStore.WriteAsync{T}"/>), so the events join its commit: an acknowledged PUT always has its event,
-/// and an event always its object.
+/// Turns object changes into S3 event notifications: messages on the configured queues, and asynchronous invocations of
+/// the configured functions. Called inside the object's own change (<see cref="EmulatorStore.WriteAsync{T}"/>), so the
+/// events join its commit: an acknowledged PUT always has its event, and an event always its object.
 /// </summary>
-internal sealed class EventPublisher(EmulatorOptions options, S3Store s3, SqsStore sqs)
+internal sealed class EventPublisher(EmulatorOptions options, S3Store s3, SqsStore sqs, LambdaStore lambda, LambdaNames names)
 {
     public const string ObjectCreatedPut = "ObjectCreated:Put";
     public const string ObjectCreatedCopy = "ObjectCreated:Copy";
@@ -33,14 +34,24 @@ internal sealed class EventPublisher(EmulatorOptions options, S3Store s3, SqsSto
     {
         var configuration = bucket.Record.Notifications;
         if (configuration is null) return;
-        foreach (var target in configuration.Queues)
+        foreach (var target in configuration.Targets)
         {
             if (!Matches(target, eventName, key)) continue;
-            var queueName = target.QueueArn[(target.QueueArn.LastIndexOf(':') + 1)..];
-            // A queue deleted after the configuration was set: AWS drops the event; so do we.
-            if (sqs.FindQueue(queueName) is not { } queue) continue;
-            var body = EventJson(bucket.Name, eventName, key, record, target.Id, request, s3.NextEventSequencer(), now);
-            sqs.Enqueue(changes, queue, PreparedMessage.Create(body, null, null, now, null), now);
+            var name = target.Arn[(target.Arn.LastIndexOf(':') + 1)..];
+            // A destination deleted after the configuration was set: AWS drops the event; so do we.
+            if (target is QueueNotification)
+            {
+                if (sqs.FindQueue(name) is not { } queue) continue;
+                var body = EventJson(bucket.Name, eventName, key, record, target.Id, request, s3.NextEventSequencer(), now);
+                sqs.Enqueue(changes, queue, PreparedMessage.Create(body, null, null, now, null), now);
+            }
+            else
+            {
+                var function = names.FunctionName(target.Arn);
+                if (lambda.FindFunction(function) is null) continue;
+                var body = EventJson(bucket.Name, eventName, key, record, target.Id, request, s3.NextEventSequencer(), now);
+                lambda.EnqueueEvent(changes, function, Guid.NewGuid().ToString(), body, now);
+            }
         }
     }
 
@@ -55,7 +66,7 @@ internal sealed class EventPublisher(EmulatorOptions options, S3Store s3, SqsSto
         ["HostId"] = requestId,
     }, WireJson.Default.DictionaryStringString);
 
-    public static bool Matches(QueueNotification target, string eventName, string key)
+    public static bool Matches(INotificationTarget target, string eventName, string key)
     {
         var subscribed = target.Events.Any(e => e == "s3:" + eventName || (e.EndsWith(":*", StringComparison.Ordinal) && ("s3:" + eventName).StartsWith(e[..^1], StringComparison.Ordinal)));
         return subscribed &&

@@ -3,43 +3,58 @@ using FaceRecognition.Emulator.Storage;
 
 namespace FaceRecognition.Emulator.S3;
 
-/// <summary>Reads and writes <c>NotificationConfiguration</c> documents. Only queue destinations exist here.</summary>
+/// <summary>Reads and writes <c>NotificationConfiguration</c> documents: SQS queues and Lambda functions as destinations.</summary>
 internal static class NotificationConfigurationXml
 {
-    public static NotificationConfiguration Parse(byte[] document, Func<string, bool> queueExists)
+    /// <param name="queueExists">Whether a queue of this name exists.</param>
+    /// <param name="functionAllows">Whether a function of this ARN exists and its policy lets this bucket invoke it.</param>
+    public static NotificationConfiguration Parse(byte[] document, Func<string, bool> queueExists, Func<string, bool> functionAllows)
     {
         var root = S3Xml.Parse(document);
         if (root.Name != "NotificationConfiguration") throw S3Errors.MalformedXml("the root element must be NotificationConfiguration.");
         var queues = new List<QueueNotification>();
+        var functions = new List<FunctionNotification>();
         foreach (var element in root.Children)
         {
             switch (element.Name)
             {
                 case "QueueConfiguration":
-                    queues.Add(ParseQueue(element, queueExists));
+                    var queueArn = element.ChildText("Queue") ?? throw S3Errors.MalformedXml("a QueueConfiguration needs a Queue.");
+                    var parts = queueArn.Split(':');
+                    if (parts.Length != 6 || parts[0] != "arn" || parts[2] != "sqs" || !queueExists(parts[5]))
+                    {
+                        throw S3Errors.InvalidArgument($"Unable to validate the following destination configurations: {queueArn} is not an existing SQS queue.");
+                    }
+                    var (queueId, queueEvents, queuePrefix, queueSuffix) = ParseTarget(element);
+                    queues.Add(new QueueNotification(queueId, queueArn, queueEvents, queuePrefix, queueSuffix));
                     break;
-                case "TopicConfiguration" or "CloudFunctionConfiguration" or "LambdaFunctionConfiguration":
-                    throw S3Errors.InvalidArgument($"{element.Name} is not supported by this emulator: deliver events to SQS queues (QueueConfiguration).");
+                case "CloudFunctionConfiguration" or "LambdaFunctionConfiguration":
+                    var functionArn = element.ChildText("CloudFunction") ?? element.ChildText("LambdaFunctionArn")
+                        ?? throw S3Errors.MalformedXml($"a {element.Name} needs a CloudFunction.");
+                    if (!functionAllows(functionArn))
+                    {
+                        throw S3Errors.InvalidArgument(
+                            $"Unable to validate the following destination configurations: {functionArn} is not an existing function whose resource policy lets s3.amazonaws.com invoke it for this bucket (lambda add-permission).");
+                    }
+                    var (functionId, functionEvents, functionPrefix, functionSuffix) = ParseTarget(element);
+                    functions.Add(new FunctionNotification(functionId, functionArn, functionEvents, functionPrefix, functionSuffix));
+                    break;
+                case "TopicConfiguration":
+                    throw S3Errors.InvalidArgument("TopicConfiguration is not supported by this emulator: deliver events to SQS queues or Lambda functions.");
                 case "EventBridgeConfiguration":
                     throw S3Errors.InvalidArgument("EventBridgeConfiguration is not supported by this emulator.");
                 default:
                     throw S3Errors.MalformedXml($"unexpected element {element.Name}.");
             }
         }
-        CheckOverlaps(queues);
-        return new NotificationConfiguration(queues);
+        CheckOverlaps([.. queues, .. functions]);
+        return new NotificationConfiguration(queues, functions.Count == 0 ? null : functions);
     }
 
-    private static QueueNotification ParseQueue(XmlElementNode element, Func<string, bool> queueExists)
+    private static (string Id, List<string> Events, string? Prefix, string? Suffix) ParseTarget(XmlElementNode element)
     {
-        var arn = element.ChildText("Queue") ?? throw S3Errors.MalformedXml("a QueueConfiguration needs a Queue.");
-        var parts = arn.Split(':');
-        if (parts.Length != 6 || parts[0] != "arn" || parts[2] != "sqs" || !queueExists(parts[5]))
-        {
-            throw S3Errors.InvalidArgument($"Unable to validate the following destination configurations: {arn} is not an existing SQS queue.");
-        }
         var events = element.All("Event").Select(e => e.Text.Trim()).ToList();
-        if (events.Count == 0) throw S3Errors.MalformedXml("a QueueConfiguration needs at least one Event.");
+        if (events.Count == 0) throw S3Errors.MalformedXml($"a {element.Name} needs at least one Event.");
         foreach (var name in events)
         {
             if (!EventPublisher.ConfigurableEvents.Contains(name)) throw S3Errors.InvalidArgument($"The event '{name}' is not supported for notifications.");
@@ -59,11 +74,11 @@ internal static class NotificationConfigurationXml
         }
         var id = element.ChildText("Id");
         if (string.IsNullOrEmpty(id)) id = Guid.NewGuid().ToString();
-        return new QueueNotification(id, arn, events, string.IsNullOrEmpty(prefix) ? null : prefix, string.IsNullOrEmpty(suffix) ? null : suffix);
+        return (id, events, string.IsNullOrEmpty(prefix) ? null : prefix, string.IsNullOrEmpty(suffix) ? null : suffix);
     }
 
     /// <summary>AWS refuses two configurations that could fire for the same event on the same key.</summary>
-    private static void CheckOverlaps(List<QueueNotification> queues)
+    private static void CheckOverlaps(List<INotificationTarget> queues)
     {
         for (var i = 0; i < queues.Count; i++)
         {
@@ -93,18 +108,19 @@ internal static class NotificationConfigurationXml
 
     public static byte[] Write(NotificationConfiguration? configuration) => S3Xml.Document("NotificationConfiguration", writer =>
     {
-        foreach (var queue in configuration?.Queues ?? [])
+        foreach (var target in configuration?.Targets ?? [])
         {
-            writer.Start("QueueConfiguration");
-            writer.Element("Id", queue.Id);
-            writer.Element("Queue", queue.QueueArn);
-            foreach (var name in queue.Events) writer.Element("Event", name);
-            if (queue.Prefix is not null || queue.Suffix is not null)
+            var isQueue = target is QueueNotification;
+            writer.Start(isQueue ? "QueueConfiguration" : "CloudFunctionConfiguration");
+            writer.Element("Id", target.Id);
+            writer.Element(isQueue ? "Queue" : "CloudFunction", target.Arn);
+            foreach (var name in target.Events) writer.Element("Event", name);
+            if (target.Prefix is not null || target.Suffix is not null)
             {
                 writer.Start("Filter");
                 writer.Start("S3Key");
-                WriteRule(writer, "prefix", queue.Prefix);
-                WriteRule(writer, "suffix", queue.Suffix);
+                WriteRule(writer, "prefix", target.Prefix);
+                WriteRule(writer, "suffix", target.Suffix);
                 writer.WriteEndElement();
                 writer.WriteEndElement();
             }

@@ -1,4 +1,5 @@
 using FaceRecognition.Emulator.Hosting;
+using FaceRecognition.Emulator.Lambda;
 using FaceRecognition.Emulator.S3;
 using FaceRecognition.Emulator.Sqs;
 using Microsoft.Extensions.Options;
@@ -31,10 +32,11 @@ internal sealed class EmulatorStorage : IAsyncDisposable
         var snapshot = _store.Load();
         S3 = new S3Store(Store, snapshot, clock.GetUtcNow().ToUnixTimeMilliseconds());
         Sqs = new SqsStore(Store, snapshot);
-        var orphans = _blobs.RemoveOrphans(S3.ReferencedBlobs().ToHashSet(StringComparer.Ordinal));
+        Lambda = new LambdaStore(Store, snapshot);
+        var orphans = _blobs.RemoveOrphans(S3.ReferencedBlobs().Concat(Lambda.ReferencedBlobs()).ToHashSet(StringComparer.Ordinal));
         logger.LogInformation(
-            "Data directory {Directory}: {Buckets} buckets, {Queues} queues loaded{Orphans}",
-            directory, S3.BucketCount, Sqs.QueueCount, orphans > 0 ? $"; {orphans} unreferenced bodies removed" : "");
+            "Data directory {Directory}: {Buckets} buckets, {Queues} queues, {Functions} functions loaded{Orphans}",
+            directory, S3.BucketCount, Sqs.QueueCount, Lambda.FunctionCount, orphans > 0 ? $"; {orphans} unreferenced bodies removed" : "");
         _checkpointer = new Timer(_ => Checkpoint(truncate: false), null, s_checkpointPeriod, s_checkpointPeriod);
     }
 
@@ -61,6 +63,8 @@ internal sealed class EmulatorStorage : IAsyncDisposable
     public S3Store S3 { get; }
 
     public SqsStore Sqs { get; }
+
+    public LambdaStore Lambda { get; }
 
     public ValueTask DisposeAsync()
     {

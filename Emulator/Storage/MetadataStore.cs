@@ -23,6 +23,9 @@ internal sealed class MetadataStore : IDisposable
             visible_at INTEGER NOT NULL, receive_count INTEGER NOT NULL, first_receive INTEGER NOT NULL, receipt TEXT);
         DROP INDEX IF EXISTS messages_by_queue;
         CREATE TABLE IF NOT EXISTS inline_blobs (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
+        CREATE TABLE IF NOT EXISTS lambda_functions (name TEXT PRIMARY KEY, data TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS lambda_mappings (uuid TEXT PRIMARY KEY, data TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS lambda_events (seq INTEGER PRIMARY KEY, data TEXT NOT NULL);
         """;
 
     private readonly SqliteConnection _connection;
@@ -61,7 +64,10 @@ internal sealed class MetadataStore : IDisposable
                 r.GetString(1),
                 JsonSerializer.Deserialize((byte[])r.GetValue(2), StorageJson.Default.MessageContent)!,
                 new MessageState(r.GetInt64(3), r.GetInt32(4), r.GetInt64(5), r.IsDBNull(6) ? null : r.GetString(6))));
-        return new Snapshot(buckets, objects, uploads, parts, queues, messages);
+        var functions = ReadAll("SELECT data FROM lambda_functions", r => Deserialize(r.GetString(0), StorageJson.Default.FunctionRecord));
+        var mappings = ReadAll("SELECT data FROM lambda_mappings", r => Deserialize(r.GetString(0), StorageJson.Default.EventSourceMappingRecord));
+        var events = ReadAll("SELECT data FROM lambda_events ORDER BY seq", r => Deserialize(r.GetString(0), StorageJson.Default.AsyncEventRecord));
+        return new Snapshot(buckets, objects, uploads, parts, queues, messages, functions, mappings, events);
     }
 
     private List<T> ReadAll<T>(string sql, Func<SqliteDataReader, T> map)
@@ -153,5 +159,8 @@ internal sealed class MetadataStore : IDisposable
         List<UploadRecord> Uploads,
         List<PartRecord> Parts,
         List<QueueRecord> Queues,
-        List<StoredMessage> Messages);
+        List<StoredMessage> Messages,
+        List<FunctionRecord> Functions,
+        List<EventSourceMappingRecord> Mappings,
+        List<AsyncEventRecord> AsyncEvents);
 }

@@ -31,6 +31,12 @@ internal sealed class StoreTransaction : IDisposable
     private readonly Statement _deleteMessage;
     private readonly Statement _moveMessage;
     private readonly Statement _deleteInlineBlob;
+    private readonly Statement _putFunction;
+    private readonly Statement _deleteFunction;
+    private readonly Statement _putMapping;
+    private readonly Statement _deleteMapping;
+    private readonly Statement _putAsyncEvent;
+    private readonly Statement _deleteAsyncEvent;
     private readonly List<Statement> _all = [];
 
     public StoreTransaction(SqliteConnection connection)
@@ -64,6 +70,12 @@ internal sealed class StoreTransaction : IDisposable
         _moveMessage = Prepare(
             "UPDATE messages SET queue = ?2, visible_at = ?3, receive_count = ?4, first_receive = ?5, receipt = ?6 WHERE seq = ?1");
         _deleteInlineBlob = Prepare("DELETE FROM inline_blobs WHERE id = ?1");
+        _putFunction = Prepare("INSERT OR REPLACE INTO lambda_functions (name, data) VALUES (?1, ?2)");
+        _deleteFunction = Prepare("DELETE FROM lambda_functions WHERE name = ?1");
+        _putMapping = Prepare("INSERT OR REPLACE INTO lambda_mappings (uuid, data) VALUES (?1, ?2)");
+        _deleteMapping = Prepare("DELETE FROM lambda_mappings WHERE uuid = ?1");
+        _putAsyncEvent = Prepare("INSERT OR REPLACE INTO lambda_events (seq, data) VALUES (?1, ?2)");
+        _deleteAsyncEvent = Prepare("DELETE FROM lambda_events WHERE seq = ?1");
     }
 
     internal void Begin() => _begin.Run();
@@ -124,6 +136,21 @@ internal sealed class StoreTransaction : IDisposable
             .TextOrNull(6, state.ReceiptNonce).Run();
 
     public void DeleteInlineBlob(long id) => _deleteInlineBlob.Int(1, id).Run();
+
+    public void PutFunction(FunctionRecord function) =>
+        _putFunction.Text(1, function.Name).Json(2, function, StorageJson.Default.FunctionRecord).Run();
+
+    public void DeleteFunction(string name) => _deleteFunction.Text(1, name).Run();
+
+    public void PutMapping(EventSourceMappingRecord mapping) =>
+        _putMapping.Text(1, mapping.Uuid).Json(2, mapping, StorageJson.Default.EventSourceMappingRecord).Run();
+
+    public void DeleteMapping(string uuid) => _deleteMapping.Text(1, uuid).Run();
+
+    public void PutAsyncEvent(AsyncEventRecord asyncEvent) =>
+        _putAsyncEvent.Int(1, asyncEvent.Sequence).Json(2, asyncEvent, StorageJson.Default.AsyncEventRecord).Run();
+
+    public void DeleteAsyncEvent(long sequence) => _deleteAsyncEvent.Int(1, sequence).Run();
 
     public void Dispose()
     {
