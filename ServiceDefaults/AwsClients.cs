@@ -1,5 +1,4 @@
 using Amazon;
-using Amazon.EC2;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.SQS;
@@ -21,24 +20,19 @@ public static class AwsClients
     {
         builder.Services.AddOptions<AwsOptions>()
             .Bind(builder.Configuration.GetSection(AwsOptions.SectionName))
+            .PostConfigure(o =>
+            {
+                if (o.ServiceUrl is null && builder.Configuration[AwsOptions.EndpointVariable] is { Length: > 0 } endpoint)
+                {
+                    o.ServiceUrl = endpoint;
+                    o.EndpointFromEnvironment = true;
+                }
+            })
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<IAmazonS3>(sp => CreateS3(sp.GetRequiredService<IOptions<AwsOptions>>().Value));
         builder.Services.AddSingleton<IAmazonSQS>(sp => CreateSqs(sp.GetRequiredService<IOptions<AwsOptions>>().Value));
         return builder;
-    }
-
-    /// <summary>Registers <see cref="IAmazonEC2"/> too, for the service that scales the app tier.</summary>
-    public static TBuilder AddAwsEc2Client<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
-    {
-        builder.Services.AddSingleton<IAmazonEC2>(sp => CreateEc2(sp.GetRequiredService<IOptions<AwsOptions>>().Value));
-        return builder;
-    }
-
-    public static AmazonEC2Client CreateEc2(AwsOptions options)
-    {
-        var config = Endpoint(new AmazonEC2Config(), options);
-        return Credentials(options) is { } credentials ? new AmazonEC2Client(credentials, config) : new AmazonEC2Client(config);
     }
 
     public static AmazonS3Client CreateS3(AwsOptions options)
@@ -59,7 +53,7 @@ public static class AwsClients
 
     /// <summary>The region's AWS endpoint, or the service URL with the region only for signing: AuthenticationRegion,
     /// not RegionEndpoint, which would override ServiceURL and call real AWS.</summary>
-    private static TConfig Endpoint<TConfig>(TConfig config, AwsOptions options) where TConfig : ClientConfig
+    public static TConfig Endpoint<TConfig>(TConfig config, AwsOptions options) where TConfig : ClientConfig
     {
         if (options.ServiceUrl is null)
         {
@@ -73,6 +67,7 @@ public static class AwsClients
         return config;
     }
 
-    private static BasicAWSCredentials? Credentials(AwsOptions options) =>
+    /// <summary>The configured keys, or null for the SDK's default credential chain.</summary>
+    public static BasicAWSCredentials? Credentials(AwsOptions options) =>
         string.IsNullOrEmpty(options.AccessKey) ? null : new BasicAWSCredentials(options.AccessKey, options.SecretKey);
 }

@@ -5,11 +5,16 @@ namespace FaceRecognition.ServiceDefaults;
 /// <summary>
 /// Which cloud answers, bound from the <c>Aws</c> section (the AppHost sets <c>Aws__ServiceUrl</c>, <c>Aws__Region</c>,
 /// <c>Aws__AccessKey</c>, <c>Aws__SecretKey</c>). With a service URL: that endpoint (a local emulator) with
-/// these keys. Without: real AWS in <see cref="Region"/>, with the SDK's default credential chain.
+/// these keys. Without: real AWS in <see cref="Region"/>, with the SDK's default credential chain. In a Lambda
+/// environment of a local cloud (the emulator's, LocalStack's), the endpoint comes as the standard
+/// <c>AWS_ENDPOINT_URL</c> and the keys from the default chain (<c>AWS_ACCESS_KEY_ID</c>, …), as Lambda gives them.
 /// </summary>
 public sealed class AwsOptions : IValidatableObject
 {
     public const string SectionName = "Aws";
+
+    /// <summary>The variable the AWS SDKs read an endpoint override from, which a local cloud's Lambda sets.</summary>
+    public const string EndpointVariable = "AWS_ENDPOINT_URL";
 
     public string? ServiceUrl { get; set; }
 
@@ -20,6 +25,9 @@ public sealed class AwsOptions : IValidatableObject
     public string? AccessKey { get; set; }
 
     public string? SecretKey { get; set; }
+
+    /// <summary>The endpoint came from <see cref="EndpointVariable"/>: the keys come from the default credential chain.</summary>
+    public bool EndpointFromEnvironment { get; set; }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -33,7 +41,7 @@ public sealed class AwsOptions : IValidatableObject
             yield return new ValidationResult("Aws:AccessKey and Aws:SecretKey must be given together (or neither, for the default credential chain).",
                 [nameof(AccessKey), nameof(SecretKey)]);
         }
-        if (ServiceUrl is not null && string.IsNullOrEmpty(AccessKey))
+        if (ServiceUrl is not null && string.IsNullOrEmpty(AccessKey) && !EndpointFromEnvironment)
         {
             yield return new ValidationResult("Aws:ServiceUrl points at an emulator, which needs Aws:AccessKey and Aws:SecretKey.", [nameof(AccessKey)]);
         }

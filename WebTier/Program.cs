@@ -7,7 +7,6 @@ using FaceRecognition.WebTier;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddAwsClients();
-builder.AddAwsEc2Client();
 builder.Services.AddCloudNames(builder.Configuration);
 builder.Services.AddOptions<WebTierOptions>().Bind(builder.Configuration.GetSection(WebTierOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
 UploadReader.ConfigureLimits(builder);
@@ -21,6 +20,7 @@ builder.Services.AddSingleton<VideoUploader>();
 builder.Services.AddOptions<FaceRecognition.WebTier.Scaling.ScalingOptions>().Bind(builder.Configuration.GetSection(FaceRecognition.WebTier.Scaling.ScalingOptions.SectionName))
     .ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<Amazon.EC2.IAmazonEC2>(sp => FaceRecognition.WebTier.Scaling.Ec2Clients.Create(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AwsOptions>>().Value));
 builder.Services.AddHostedService<FaceRecognition.WebTier.Scaling.AutoScaler>();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();

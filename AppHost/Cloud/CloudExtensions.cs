@@ -1,3 +1,4 @@
+using FaceRecognition.AppHost.Functions;
 using FaceRecognition.Cloud.Topology;
 
 namespace FaceRecognition.AppHost.Cloud;
@@ -36,8 +37,9 @@ public static class CloudExtensions
             });
         if (server is not null) provisioning.WithParentRelationship(server);
 
-        var cloud = new CloudResource(settings.Backend, settings.Region, settings.Names.Prefix, server, accessKey, secretKey, provisioning);
-        var topology = SystemTopology.For(settings.Names);
+        var packages = builder.AddFunctionPackages(RepositoryRoot());
+        var cloud = new CloudResource(settings.Backend, settings.Region, settings.Names.Prefix, server, accessKey, secretKey, provisioning, packages);
+        var topology = FunctionSettings.Apply(SystemTopology.For(settings.Names), builder.Configuration);
         builder.Eventing.Subscribe<InitializeResourceEvent>(provisioning.Resource, (e, cancellationToken) =>
         {
             // Runs in the background: initialisation must not block the other resources' start.
@@ -46,6 +48,9 @@ public static class CloudExtensions
         });
         return cloud;
     }
+
+    /// <summary>The repository the AppHost was built from.</summary>
+    public static string RepositoryRoot() => Lambdas.Packaging.PackageOptions.FindRepositoryRoot(Projects.AppHost.ProjectPath);
 
     /// <summary>Gives a service the endpoint, region and keys (as <c>Aws__*</c> variables, which ServiceDefaults binds) and
     /// starts it only after provisioning completed.</summary>
@@ -75,6 +80,14 @@ public static class CloudExtensions
             .WithEnvironment("Emulator__DataDirectory", settings.EmulatorDataDirectory)
             .WithEnvironment("Emulator__Region", settings.Region)
             .WithEnvironment("Emulator__Credentials__0", ReferenceExpression.Create($"{accessKey}:{secretKey}"))
+            .WithEnvironment(context =>
+            {
+                // How the emulator's Lambda runs functions (Emulator:Lambda:IdleTimeout, AsyncRetryDelay, ConcurrentExecutions).
+                foreach (var setting in builder.Configuration.GetSection("Emulator:Lambda").GetChildren().Where(c => c.Value is not null))
+                {
+                    context.EnvironmentVariables[$"Emulator__Lambda__{setting.Key}"] = setting.Value!;
+                }
+            })
             .WithHttpHealthCheck("/_emulator/health")
             .WithOtlpExporter()
             .WithFullyOptimisedCode();

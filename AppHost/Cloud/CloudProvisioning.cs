@@ -1,5 +1,7 @@
+using FaceRecognition.Cloud.Functions;
 using FaceRecognition.Cloud.Topology;
 using FaceRecognition.ServiceDefaults;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -26,7 +28,9 @@ internal static class CloudProvisioning
             var options = await ClientOptions(cloud, stopping);
             using var s3 = AwsClients.CreateS3(options);
             using var sqs = AwsClients.CreateSqs(options);
-            await new TopologyProvisioner(s3, sqs, logger).ProvisionAsync(topology, stopping);
+            using var lambda = LambdaApi.Create(options.ServiceUrl, options.Region, AwsClients.Credentials(options));
+            var deployment = await FunctionDeployment(cloud, lambda, services.GetRequiredService<IConfiguration>(), logger, stopping);
+            await new TopologyProvisioner(s3, sqs, logger, deployment).ProvisionAsync(topology, stopping);
 
             await notifications.PublishUpdateAsync(resource, s => s with
             {
@@ -42,8 +46,36 @@ internal static class CloudProvisioning
         catch (Exception e)
         {
             logger.LogError(e, "Provisioning the cloud failed; services that need it will not start");
+            // Also where ./run.sh's user looks: the AppHost's own output.
+            services.GetRequiredService<ILoggerFactory>().CreateLogger("FaceRecognition.AppHost")
+                .LogError("Provisioning the cloud failed (see the {Resource} resource's log): {Reason}", CloudExtensions.ProvisioningName, e.Message);
             await notifications.PublishUpdateAsync(resource, s => s with { State = KnownResourceStates.FailedToStart, StopTimeStamp = DateTime.UtcNow });
         }
+    }
+
+    /// <summary>The functions' packages (waiting for the packaging step) and roles. Locally any role name does; on AWS the
+    /// role comes from <c>Cloud:FunctionRole</c> (an ARN with <c>{function}</c> in it), without which functions are skipped.</summary>
+    private static async Task<FunctionDeployment?> FunctionDeployment(CloudResource cloud, LambdaApi lambda, IConfiguration configuration, ILogger logger,
+        CancellationToken cancellationToken)
+    {
+        string RoleArn(string function) => $"arn:aws:iam::000000000000:role/{cloud.Prefix}-{function}";
+        Func<string, string> role = RoleArn;
+        if (cloud.Backend == CloudBackend.Aws)
+        {
+            if (configuration["Cloud:FunctionRole"] is not { Length: > 0 } template)
+            {
+                logger.LogWarning("Cloud:FunctionRole is not set, so the functions are not deployed to AWS: set it to an IAM role ARN for them ({{function}} is replaced by each function's name)");
+                return null;
+            }
+            role = function => template.Replace("{function}", function, StringComparison.Ordinal);
+        }
+        var packages = await cloud.Packages.Resource.Built.Task.WaitAsync(cancellationToken);
+        return new FunctionDeployment(lambda, function =>
+        {
+            var package = packages.FirstOrDefault(p => p.Function == function)
+                ?? throw new InvalidOperationException($"No deployment package was built for function {function}.");
+            return new FunctionPackage(Path.Combine(cloud.Packages.Resource.Options.OutputDirectory, package.File), package.CodeSha256, package.Size);
+        }, role);
     }
 
     private static async Task<AwsOptions> ClientOptions(CloudResource cloud, CancellationToken cancellationToken)

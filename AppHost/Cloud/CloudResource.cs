@@ -8,8 +8,9 @@ public sealed class CloudResource
 {
     internal CloudResource(CloudBackend backend, string region, string prefix, IResourceBuilder<IResourceWithEndpoints>? server,
         IResourceBuilder<ParameterResource>? accessKey, IResourceBuilder<ParameterResource>? secretKey,
-        IResourceBuilder<CloudProvisioningResource> provisioning)
+        IResourceBuilder<CloudProvisioningResource> provisioning, IResourceBuilder<Functions.FunctionPackagesResource> packages)
     {
+        Packages = packages;
         Backend = backend;
         Region = region;
         Prefix = prefix;
@@ -33,6 +34,9 @@ public sealed class CloudResource
     public IResourceBuilder<ParameterResource>? SecretKey { get; }
 
     public IResourceBuilder<CloudProvisioningResource> Provisioning { get; }
+
+    /// <summary>The step that builds the functions' deployment packages, which provisioning deploys.</summary>
+    public IResourceBuilder<Functions.FunctionPackagesResource> Packages { get; }
 
     public EndpointReference? Endpoint => Server?.GetEndpoint("http");
 }

@@ -1,4 +1,6 @@
 using FaceRecognition.AppHost.Cloud;
+using FaceRecognition.AppHost.Functions;
+using FaceRecognition.Cloud.Topology;
 
 namespace FaceRecognition.AppHost.Services;
 
@@ -6,8 +8,8 @@ public static class ServiceExtensions
 {
     public const string WebTierName = "web-tier";
     public const string AppTierPrefix = "app-tier-instance-";
-    public const string VideoSplitName = "video-splitting";
-    public const string FaceRecognitionName = "face-recognition";
+    public const string VideoSplitName = TopologyNames.VideoSplitFunction;
+    public const string FaceRecognitionName = TopologyNames.FaceRecognitionFunction;
 
     /// <summary>The image path: the web tier on port 8000 and the app-tier instances, all on the cloud.</summary>
     public static void AddImagePath(this IDistributedApplicationBuilder builder, CloudResource cloud)
@@ -68,20 +70,11 @@ public static class ServiceExtensions
         }
     }
 
-    /// <summary>The video path: the two functions on their notification queues (the local event source).</summary>
+    /// <summary>The video path: the two Lambda functions, deployed to the cloud by provisioning and shown in the dashboard;
+    /// with <c>Lambda:Debug</c>, one of them as a project an IDE debugs.</summary>
     public static void AddVideoPath(this IDistributedApplicationBuilder builder, CloudResource cloud)
     {
-        AddFunction<Projects.VideoSplit>(builder, cloud, VideoSplitName, "FaceRecognition.Lambdas.VideoSplit", "VideoSplit");
-        AddFunction<Projects.FaceRecognition>(builder, cloud, FaceRecognitionName, "FaceRecognition.Lambdas.FaceRecognition", "FaceRecognition");
-    }
-
-    private static void AddFunction<TProject>(IDistributedApplicationBuilder builder, CloudResource cloud, string name, string assemblyName, string section)
-        where TProject : IProjectMetadata, new()
-    {
-        var function = builder.AddBuiltProject<TProject>(name, assemblyName, port: null).WithCloud(cloud);
-        foreach (var (variable, value) in ServiceSettings.FunctionPassThrough(builder.Configuration, section))
-        {
-            function.WithEnvironment(variable, value);
-        }
+        builder.AddFunctions(cloud);
+        builder.AddDebuggedFunction(cloud);
     }
 }

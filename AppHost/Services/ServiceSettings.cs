@@ -48,18 +48,6 @@ internal sealed record ServiceSettings(string Mode, string? LookupTable, int? We
             .Where(c => c.Value is not null && c.Key is not "Port" and not "Replicas" and not "Autoscale")
             .Select(c => ($"{section}__{c.Key}", c.Value!));
 
-    /// <summary>A function's section (<c>VideoSplit:Mode</c>, <c>FaceRecognition:Concurrency</c>, ...): the event
-    /// source's settings go to its <c>Function</c> section, the rest to the function's own.</summary>
-    public static IEnumerable<(string Variable, string Value)> FunctionPassThrough(IConfiguration configuration, string section) =>
-        configuration.GetSection(section).GetChildren()
-            .Where(c => c.Value is not null)
-            .Select(c => (s_eventSourceKeys.Contains(c.Key) ? $"Function__{c.Key}" : $"{section}__{c.Key}", c.Value!));
-
-    private static readonly HashSet<string> s_eventSourceKeys = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Queue", "BatchSize", "Concurrency", "TimeoutSeconds", "MaxReceiveCount", "WaitTimeSeconds",
-    };
-
     private static int Replicas(IConfiguration configuration, string key, int defaultCount, int max)
     {
         var text = configuration[key] ?? defaultCount.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -3,15 +3,18 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Amazon.SQS;
 using Amazon.SQS.Model;
+using FaceRecognition.Cloud.Functions;
 using Microsoft.Extensions.Logging;
 
 namespace FaceRecognition.Cloud.Topology;
 
 /// <summary>
-/// Creates a <see cref="CloudTopology"/> through the AWS SDK, whichever cloud answers. Idempotent: what exists is kept
-/// (its queue attributes brought to the description), what is missing is created; safe to run at every start.
+/// Creates a <see cref="CloudTopology"/> through the AWS SDK and the Lambda API, whichever cloud answers. Idempotent:
+/// what exists is kept (queue attributes, function code and settings, event source mappings brought to the
+/// description), what is missing is created; safe to run at every start.
 /// </summary>
-public sealed class TopologyProvisioner(IAmazonS3 s3, IAmazonSQS sqs, ILogger logger)
+/// <param name="functions">Deploys the topology's functions; without it, they are left out.</param>
+public sealed class TopologyProvisioner(IAmazonS3 s3, IAmazonSQS sqs, ILogger logger, FunctionDeployment? functions = null)
 {
     public async Task ProvisionAsync(CloudTopology topology, CancellationToken cancellationToken)
     {
@@ -31,6 +34,102 @@ public sealed class TopologyProvisioner(IAmazonS3 s3, IAmazonSQS sqs, ILogger lo
                 QueueConfigurations = group.Select(n => QueueConfiguration(n, arns)).ToList(),
             }, cancellationToken);
             logger.LogInformation("Bucket {Bucket} notifies {Queues}", group.Key, string.Join(", ", group.Select(n => n.Queue)));
+        }
+
+        if (functions is null) return;
+        foreach (var function in topology.Functions) await EnsureFunction(function, topology, functions, cancellationToken);
+        foreach (var source in topology.EventSources) await EnsureEventSource(source, arns, functions.Lambda, cancellationToken);
+    }
+
+    /// <summary>Creates the function from its package, or brings its code, settings and reserved concurrency to the description.</summary>
+    private async Task EnsureFunction(FunctionSpec function, CloudTopology topology, FunctionDeployment deployment, CancellationToken cancellationToken)
+    {
+        var lambda = deployment.Lambda;
+        var package = deployment.Package(function.Name);
+        var environment = new FunctionEnvironment(new Dictionary<string, string>(function.Environment));
+        var current = await lambda.GetFunctionAsync(function.Name, cancellationToken);
+        if (current is null)
+        {
+            await lambda.CreateFunctionAsync(new CreateFunctionRequest
+            {
+                FunctionName = function.Name,
+                Runtime = FunctionSpec.Runtime,
+                Handler = FunctionSpec.Handler,
+                Role = deployment.RoleArn(function.Name),
+                Description = function.Description,
+                Timeout = function.TimeoutSeconds,
+                MemorySize = function.MemoryMb,
+                Environment = environment,
+                Code = await CodeSource(function.Name, package, topology, cancellationToken),
+            }, cancellationToken);
+            logger.LogInformation("Function {Function} created from its package ({Size:N0} bytes, SHA-256 {Sha})", function.Name, package.Size, package.CodeSha256);
+            await lambda.WaitUntilUpdatedAsync(function.Name, cancellationToken);
+        }
+        else
+        {
+            if (current.Configuration.CodeSha256 != package.CodeSha256)
+            {
+                await lambda.UpdateFunctionCodeAsync(function.Name, await CodeSource(function.Name, package, topology, cancellationToken), cancellationToken);
+                logger.LogInformation("Function {Function}: code updated to its package ({Size:N0} bytes, SHA-256 {Sha})", function.Name, package.Size, package.CodeSha256);
+                await lambda.WaitUntilUpdatedAsync(function.Name, cancellationToken);
+            }
+            var configuration = current.Configuration;
+            var variables = configuration.Environment?.Variables ?? [];
+            if (configuration.Timeout != function.TimeoutSeconds || configuration.MemorySize != function.MemoryMb ||
+                variables.Count != function.Environment.Count || function.Environment.Any(v => variables.GetValueOrDefault(v.Key) != v.Value))
+            {
+                await lambda.UpdateFunctionConfigurationAsync(function.Name,
+                    new UpdateFunctionConfigurationRequest { Timeout = function.TimeoutSeconds, MemorySize = function.MemoryMb, Environment = environment }, cancellationToken);
+                logger.LogInformation("Function {Function}: configuration updated", function.Name);
+                await lambda.WaitUntilUpdatedAsync(function.Name, cancellationToken);
+            }
+            else
+            {
+                logger.LogInformation("Function {Function} is up to date", function.Name);
+            }
+        }
+        if (function.ReservedConcurrency is { } reserved && current?.Concurrency?.ReservedConcurrentExecutions != reserved)
+        {
+            await lambda.PutFunctionConcurrencyAsync(function.Name, reserved, cancellationToken);
+        }
+    }
+
+    /// <summary>The zip in the request, or (over Lambda's 50 MB limit for that) uploaded to the artifacts bucket first.</summary>
+    private async Task<FunctionCodeSource> CodeSource(string function, FunctionPackage package, CloudTopology topology, CancellationToken cancellationToken)
+    {
+        if (package.Size <= FunctionPackage.MaxDirectUploadBytes) return new FunctionCodeSource { ZipFile = await File.ReadAllBytesAsync(package.ZipPath, cancellationToken) };
+        var bucket = topology.Buckets.Select(b => b.Name).FirstOrDefault(n => n.EndsWith("-artifacts", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"The package of {function} is over 50 MB, so it goes through S3, but the topology has no artifacts bucket.");
+        var key = $"lambda/{function}/{Convert.ToHexStringLower(Convert.FromBase64String(package.CodeSha256))}.zip";
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, FilePath = package.ZipPath }, cancellationToken);
+        logger.LogInformation("Package of {Function} ({Size:N0} bytes, over Lambda's 50 MB request limit) uploaded to s3://{Bucket}/{Key}", function, package.Size, bucket, key);
+        return new FunctionCodeSource { S3Bucket = bucket, S3Key = key };
+    }
+
+    private async Task EnsureEventSource(EventSourceSpec source, IReadOnlyDictionary<string, string> arns, LambdaApi lambda, CancellationToken cancellationToken)
+    {
+        var queueArn = arns.TryGetValue(source.Queue, out var arn)
+            ? arn
+            : throw new InvalidOperationException($"The event source of {source.Function} names queue '{source.Queue}', which the topology does not declare.");
+        var wanted = new EventSourceMappingRequest
+        {
+            EventSourceArn = queueArn,
+            FunctionName = source.Function,
+            BatchSize = source.BatchSize,
+            FunctionResponseTypes = ["ReportBatchItemFailures"],
+            ScalingConfig = source.MaximumConcurrency is { } max ? new ScalingConfig(max) : null,
+        };
+        var existing = (await lambda.ListEventSourceMappingsAsync(source.Function, cancellationToken)).FirstOrDefault(m => m.EventSourceArn == queueArn);
+        if (existing is null)
+        {
+            await lambda.CreateEventSourceMappingAsync(wanted, cancellationToken);
+            logger.LogInformation("Queue {Queue} feeds {Function} (batches of {BatchSize})", source.Queue, source.Function, source.BatchSize);
+        }
+        else if (existing.BatchSize != source.BatchSize || existing.ScalingConfig?.MaximumConcurrency != source.MaximumConcurrency ||
+            existing.FunctionResponseTypes?.Contains("ReportBatchItemFailures") != true || existing.State == "Disabled")
+        {
+            await lambda.UpdateEventSourceMappingAsync(existing.UUID, wanted, cancellationToken);
+            logger.LogInformation("Event source mapping {Queue} -> {Function} updated", source.Queue, source.Function);
         }
     }
 

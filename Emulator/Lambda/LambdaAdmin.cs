@@ -76,8 +76,8 @@ internal sealed class LambdaAdmin(EmulatorStore store, LambdaStore lambda, Lambd
     {
         var running = executor.Status().ToDictionary(s => s.Name);
         return [.. store.Read(lambda.Functions).Select(f => running.TryGetValue(f.Name, out var status)
-            ? new FunctionStatus(f.Name, f.ReservedConcurrency, status.Running, status.Environments)
-            : new FunctionStatus(f.Name, f.ReservedConcurrency, 0, []))];
+            ? new FunctionStatus(f.Name, f.ReservedConcurrency, status.Running, status.PeakRunning, status.Invocations, status.Errors, status.Throttles, status.Environments)
+            : new FunctionStatus(f.Name, f.ReservedConcurrency, 0, 0, 0, 0, 0, []))];
     }
 
     private static async Task Json<T>(HttpContext http, int status, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
@@ -88,7 +88,8 @@ internal sealed class LambdaAdmin(EmulatorStore store, LambdaStore lambda, Lambd
     }
 }
 
-internal sealed record FunctionStatus(string Name, int? ReservedConcurrency, int Running, IReadOnlyList<EnvironmentStatus> Environments);
+internal sealed record FunctionStatus(string Name, int? ReservedConcurrency, int Running, int PeakRunning, long Invocations, long Errors, long Throttles,
+    IReadOnlyList<EnvironmentStatus> Environments);
 
 internal sealed record AttachResponse(string RuntimeApi, Dictionary<string, string> Variables);
 

@@ -2,7 +2,6 @@ using Amazon.S3;
 using FaceRecognition.Cloud.Storage;
 using FaceRecognition.Cloud.Topology;
 using FaceRecognition.Vision.Identities;
-using Microsoft.Extensions.Options;
 
 namespace FaceRecognition.Lambdas.FaceRecognition;
 

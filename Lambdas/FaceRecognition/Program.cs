@@ -3,7 +3,7 @@ using FaceRecognition.Lambdas.Runtime;
 using FaceRecognition.Vision;
 
 // face-recognition: a frame lands in <prefix>-stage-1 -> the video's name in <prefix>-output/<stem>.txt.
-return await FunctionHost.RunAsync<FrameRecognitionHandler>(args, "face-recognition", names => names.FaceRecognitionEventsQueue, builder =>
+return await FunctionHost.RunAsync<FrameRecognitionHandler>(args, "face-recognition", builder =>
 {
     builder.Services.AddVision(builder.Configuration);
     // Several invocations run at once, each best on one ONNX thread (as the app tier; an explicit setting wins).

@@ -1,9 +1,6 @@
 using FaceRecognition.Cloud;
-using FaceRecognition.Cloud.Topology;
 using FaceRecognition.Lambdas.Runtime.RuntimeApi;
 using FaceRecognition.ServiceDefaults;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,53 +8,41 @@ using Microsoft.Extensions.Logging;
 namespace FaceRecognition.Lambdas.Runtime;
 
 /// <summary>
-/// Runs one function: as an AWS Lambda custom runtime when <c>AWS_LAMBDA_RUNTIME_API</c> is set, otherwise locally
-/// on the SQS queue that receives its bucket's notifications (with <c>/health</c> and <c>/stats</c> over HTTP).
+/// Runs one function as an AWS Lambda custom runtime: the process is an execution environment, started by Lambda (on
+/// AWS, LocalStack, or the emulator) with <c>AWS_LAMBDA_RUNTIME_API</c>, <c>AWS_LAMBDA_FUNCTION_NAME</c> and the
+/// function's variables; it asks the Runtime API for invocations until the environment ends.
 /// </summary>
 public static class FunctionHost
 {
-    /// <param name="functionName">The function's name (AWS_LAMBDA_FUNCTION_NAME wins on Lambda).</param>
-    /// <param name="eventQueue">Its notification queue among the system's names (local mode; Function:Queue overrides).</param>
+    /// <param name="functionName">The function's name (AWS_LAMBDA_FUNCTION_NAME wins).</param>
     /// <param name="configure">Registers the handler's own services.</param>
-    public static async Task<int> RunAsync<THandler>(string[] args, string functionName, Func<TopologyNames, string> eventQueue,
-        Action<IHostApplicationBuilder> configure) where THandler : class, IS3EventHandler
-    {
-        var runtimeApi = Environment.GetEnvironmentVariable(RuntimeApiClient.EnvironmentVariable);
-        return string.IsNullOrEmpty(runtimeApi)
-            ? await RunLocallyAsync<THandler>(args, functionName, eventQueue, configure)
-            : await RunOnLambdaAsync<THandler>(args, Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME") ?? functionName, runtimeApi, configure);
-    }
-
-    private static async Task<int> RunLocallyAsync<THandler>(string[] args, string functionName, Func<TopologyNames, string> eventQueue,
-        Action<IHostApplicationBuilder> configure) where THandler : class, IS3EventHandler
-    {
-        var builder = WebApplication.CreateBuilder(args);
-        AddFunction<THandler>(builder, functionName, configure);
-        builder.Services.AddOptions<FunctionOptions>()
-            .Configure<TopologyNames>((o, names) => o.Queue = eventQueue(names))
-            .Bind(builder.Configuration.GetSection(FunctionOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddHostedService<SqsEventSource>();
-        // Running invocations may finish for this long after a stop; then they are cancelled and their events handed back.
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(25));
-
-        var app = builder.Build();
-        app.MapDefaultEndpoints();
-        app.MapGet("/stats", (FunctionInvoker invoker) => TypedResults.Json(invoker.Stats.Snapshot(invoker.FunctionName), StatsJson.Default.StatsSnapshot));
-        await app.RunAsync();
-        return 0;
-    }
-
-    private static async Task<int> RunOnLambdaAsync<THandler>(string[] args, string functionName, string runtimeApi, Action<IHostApplicationBuilder> configure)
+    public static async Task<int> RunAsync<THandler>(string[] args, string functionName, Action<IHostApplicationBuilder> configure)
         where THandler : class, IS3EventHandler
     {
+        var runtimeApi = Environment.GetEnvironmentVariable(RuntimeApiClient.EnvironmentVariable);
+        if (string.IsNullOrEmpty(runtimeApi))
+        {
+            await Console.Error.WriteLineAsync(
+                $"{functionName} is a Lambda function: it runs in an execution environment, where {RuntimeApiClient.EnvironmentVariable} names the Lambda Runtime API. " +
+                "Start the system with ./run.sh (the emulator's Lambda runs it), deploy its package to AWS, or see README.md for debugging it in an IDE.");
+            return 2;
+        }
         var client = new RuntimeApiClient(RuntimeApiClient.CreateHttpClient(runtimeApi));
         IHost host;
         try
         {
             var builder = Host.CreateApplicationBuilder(args);
-            AddFunction<THandler>(builder, functionName, configure);
+            builder.AddBasicServiceDefaults();
+            builder.AddAwsClients();
+            builder.Services.AddCloudNames(builder.Configuration);
+            builder.Services.AddSingleton(TimeProvider.System);
+            configure(builder);
+            builder.Services.AddSingleton<THandler>();
+            var name = Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME") ?? functionName;
+            builder.Services.AddSingleton(sp => new FunctionInvoker(sp.GetRequiredService<THandler>(), name,
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger(name), sp.GetRequiredService<TimeProvider>()));
+            builder.Services.AddSingleton<DeadLetters>();
+            builder.Services.AddSingleton<QueueEventBatch>();
             builder.Services.AddSingleton(client);
             builder.Services.AddHostedService<RuntimeApiLoop>();
             host = builder.Build();
@@ -73,18 +58,5 @@ public static class FunctionHost
         await host.WaitForShutdownAsync();
         host.Dispose();
         return 0;
-    }
-
-    private static void AddFunction<THandler>(IHostApplicationBuilder builder, string functionName, Action<IHostApplicationBuilder> configure)
-        where THandler : class, IS3EventHandler
-    {
-        builder.AddBasicServiceDefaults();
-        builder.AddAwsClients();
-        builder.Services.AddCloudNames(builder.Configuration);
-        builder.Services.AddSingleton(TimeProvider.System);
-        configure(builder);
-        builder.Services.AddSingleton<THandler>();
-        builder.Services.AddSingleton(sp => new FunctionInvoker(sp.GetRequiredService<THandler>(), functionName,
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger(functionName), sp.GetRequiredService<TimeProvider>()));
     }
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace FaceRecognition.Lambdas.Runtime;
 
-/// <summary>Runs the handler for one event, whichever host delivered it, and says how it ended.</summary>
+/// <summary>Runs the handler for one S3 event (an invocation, or one record of an SQS batch) and says how it ended.</summary>
 public sealed partial class FunctionInvoker(IS3EventHandler handler, string functionName, ILogger logger, TimeProvider time)
 {
     public const string MeterName = "FaceRecognition.Functions";
@@ -14,8 +14,6 @@ public sealed partial class FunctionInvoker(IS3EventHandler handler, string func
     private static readonly UpDownCounter<int> s_running = s_meter.CreateUpDownCounter<int>("facerec.function.running", description: "Invocations running now");
 
     public string FunctionName => functionName;
-
-    public InvocationStats Stats { get; } = new();
 
     public async Task<InvocationOutcome> InvokeAsync(string eventJson, string requestId, TimeSpan timeout, CancellationToken stopping)
     {
@@ -38,7 +36,6 @@ public sealed partial class FunctionInvoker(IS3EventHandler handler, string func
         deadline.CancelAfter(timeout);
         var context = new FunctionContext(functionName, requestId, time.GetUtcNow() + timeout, logger, deadline.Token);
         var started = time.GetTimestamp();
-        Stats.Started();
         s_running.Add(1);
         var outcome = "error";
         try
@@ -74,7 +71,6 @@ public sealed partial class FunctionInvoker(IS3EventHandler handler, string func
         finally
         {
             var elapsed = time.GetElapsedTime(started).TotalMilliseconds;
-            Stats.Finished(elapsed, failed: outcome != "success");
             s_running.Add(-1);
             s_duration.Record(elapsed, new TagList { { "function", functionName }, { "outcome", outcome } });
         }

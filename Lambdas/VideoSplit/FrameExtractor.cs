@@ -1,6 +1,5 @@
 using System.Globalization;
 using FaceRecognition.Lambdas.Runtime;
-using Microsoft.Extensions.Options;
 
 namespace FaceRecognition.Lambdas.VideoSplit;
 

@@ -4,7 +4,6 @@ using Amazon.S3.Model;
 using FaceRecognition.Cloud.Storage;
 using FaceRecognition.Cloud.Topology;
 using FaceRecognition.Lambdas.Runtime;
-using Microsoft.Extensions.Options;
 
 namespace FaceRecognition.Lambdas.VideoSplit;
 

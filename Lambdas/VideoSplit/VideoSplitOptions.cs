@@ -36,4 +36,17 @@ public sealed class VideoSplitOptions
 
     /// <summary>Where videos and frames are kept while one invocation works on them (the system's temp folder by default).</summary>
     public string? WorkDirectory { get; set; }
+
+    /// <summary>Where a deployment package keeps its static ffmpeg and ffprobe, relative to the function.</summary>
+    public const string BundledToolsFolder = "bin";
+
+    /// <summary>Uses the ffmpeg and ffprobe the package carries (in <see cref="BundledToolsFolder"/> under
+    /// <paramref name="applicationDirectory"/>) unless another path was configured.</summary>
+    public void UseBundledTools(string applicationDirectory)
+    {
+        var ffmpeg = Path.Combine(applicationDirectory, BundledToolsFolder, "ffmpeg");
+        var ffprobe = Path.Combine(applicationDirectory, BundledToolsFolder, "ffprobe");
+        if (FfmpegPath == "ffmpeg" && File.Exists(ffmpeg)) FfmpegPath = ffmpeg;
+        if (FfprobePath == "ffprobe" && File.Exists(ffprobe)) FfprobePath = ffprobe;
+    }
 }

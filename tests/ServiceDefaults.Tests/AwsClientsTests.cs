@@ -42,6 +42,29 @@ public sealed class AwsClientsTests
     }
 
     [Fact]
+    public void In_a_Lambda_environment_of_a_local_cloud_the_standard_endpoint_variable_and_the_default_credential_chain_are_used()
+    {
+        using var host = Build(new() { [AwsOptions.EndpointVariable] = "http://127.0.0.1:4566", ["Aws:Region"] = "eu-west-1" });
+        var s3Config = (AmazonS3Config)host.Services.GetRequiredService<IAmazonS3>().Config;
+        Assert.Equal("http://127.0.0.1:4566/", s3Config.ServiceURL);
+        Assert.True(s3Config.ForcePathStyle);
+        Assert.True(host.Services.GetRequiredService<IOptions<AwsOptions>>().Value.EndpointFromEnvironment);
+    }
+
+    [Fact]
+    public void An_explicit_service_url_wins_over_the_standard_endpoint_variable()
+    {
+        using var host = Build(new()
+        {
+            [AwsOptions.EndpointVariable] = "http://127.0.0.1:1111",
+            ["Aws:ServiceUrl"] = "http://127.0.0.1:4566",
+            ["Aws:AccessKey"] = "AKIAEXAMPLE",
+            ["Aws:SecretKey"] = "secret",
+        });
+        Assert.Equal("http://127.0.0.1:4566/", host.Services.GetRequiredService<IAmazonSQS>().Config.ServiceURL);
+    }
+
+    [Fact]
     public void WithoutAServiceUrlClientsTargetTheRealRegion()
     {
         using var host = Build(new() { ["Aws:Region"] = "eu-central-1" });

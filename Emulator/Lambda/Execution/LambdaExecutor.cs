@@ -3,8 +3,19 @@ using FaceRecognition.Emulator.Storage;
 
 namespace FaceRecognition.Emulator.Lambda.Execution;
 
-/// <summary>A function's running side, as the admin API shows it.</summary>
-internal sealed record FunctionRunStatus(string Name, int Running, IReadOnlyList<EnvironmentStatus> Environments);
+/// <summary>A function's running side, as the admin API shows it: invocations running now and at most at once,
+/// counts since the emulator started, and its execution environments.</summary>
+internal sealed record FunctionRunStatus(string Name, int Running, int PeakRunning, long Invocations, long Errors, long Throttles,
+    IReadOnlyList<EnvironmentStatus> Environments);
+
+/// <summary>Counts of one function since the emulator started.</summary>
+internal sealed class FunctionCounters
+{
+    public long Invocations;
+    public long Errors;
+    public long Throttles;
+    public int PeakRunning;
+}
 
 /// <summary>
 /// Runs invocations: takes a concurrency slot (or throttles), hands the invocation to one of the function's execution
@@ -27,6 +38,7 @@ internal sealed class LambdaExecutor(
 {
     private static readonly TimeSpan s_reapPeriod = TimeSpan.FromSeconds(5);
     private readonly Dictionary<string, EnvironmentPool> _pools = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, FunctionCounters> _counters = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly ILogger _logger = loggers.CreateLogger<LambdaExecutor>();
 
@@ -45,6 +57,7 @@ internal sealed class LambdaExecutor(
             if (concurrency.TryAcquire(functionName, reserved, totalReserved, out var reason) is not { } acquired)
             {
                 metrics.Throttled(functionName);
+                Interlocked.Increment(ref Counters(functionName).Throttles);
                 throw LambdaErrors.Throttled(reason!);
             }
             slot = acquired;
@@ -57,6 +70,9 @@ internal sealed class LambdaExecutor(
             var version = FunctionVersion.Of(function, names.FunctionArn(function.Name), packages.EnsureUnpacked(function));
             var result = await Pool(functionName).InvokeAsync(version, invocation, cancellationToken);
             metrics.Invoked(functionName, result.DurationMs, result.Failed);
+            var counters = Counters(functionName);
+            Interlocked.Increment(ref counters.Invocations);
+            if (result.Failed) Interlocked.Increment(ref counters.Errors);
             return result;
         }
         finally
@@ -97,8 +113,15 @@ internal sealed class LambdaExecutor(
     {
         List<EnvironmentPool> pools;
         lock (_gate) pools = [.. _pools.Values];
-        return [.. pools.Select(p => new FunctionRunStatus(p.Function, concurrency.Running(p.Function).Function, p.Status()))];
+        return [.. pools.Select(p =>
+        {
+            var counters = Counters(p.Function);
+            return new FunctionRunStatus(p.Function, concurrency.Running(p.Function).Function, Volatile.Read(ref counters.PeakRunning),
+                Interlocked.Read(ref counters.Invocations), Interlocked.Read(ref counters.Errors), Interlocked.Read(ref counters.Throttles), p.Status());
+        })];
     }
+
+    private FunctionCounters Counters(string functionName) => _counters.GetOrAdd(functionName, _ => new FunctionCounters());
 
     private (int? Reserved, int TotalReserved) Limits(string functionName) => store.Read(() =>
     {
@@ -111,6 +134,11 @@ internal sealed class LambdaExecutor(
     {
         var (function, total) = concurrency.Running(functionName);
         metrics.Concurrency(functionName, function, total);
+        var counters = Counters(functionName);
+        int peak;
+        while (function > (peak = Volatile.Read(ref counters.PeakRunning)) && Interlocked.CompareExchange(ref counters.PeakRunning, function, peak) != peak)
+        {
+        }
     }
 
     private EnvironmentPool Pool(string functionName)

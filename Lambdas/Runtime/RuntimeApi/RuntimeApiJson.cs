@@ -13,8 +13,16 @@ internal sealed record SqsEvent([property: JsonPropertyName("Records")] IReadOnl
 
 internal sealed record SqsEventRecord(
     [property: JsonPropertyName("messageId")] string MessageId,
+    [property: JsonPropertyName("receiptHandle")] string? ReceiptHandle,
     [property: JsonPropertyName("body")] string Body,
-    [property: JsonPropertyName("eventSource")] string? EventSource);
+    [property: JsonPropertyName("attributes")] IReadOnlyDictionary<string, string>? Attributes,
+    [property: JsonPropertyName("eventSource")] string? EventSource,
+    [property: JsonPropertyName("eventSourceARN")] string? EventSourceArn)
+{
+    /// <summary>How often the message has been received, this time included.</summary>
+    public int ReceiveCount => Attributes?.TryGetValue("ApproximateReceiveCount", out var text) == true &&
+        int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var count) ? count : 1;
+}
 
 /// <summary>The partial-batch response (ReportBatchItemFailures): the records to retry.</summary>
 internal sealed record BatchResponse([property: JsonPropertyName("batchItemFailures")] IReadOnlyList<BatchItemFailure> BatchItemFailures);

@@ -5,12 +5,12 @@ using Microsoft.Extensions.Logging;
 namespace FaceRecognition.Lambdas.Runtime.RuntimeApi;
 
 /// <summary>
-/// The custom runtime's loop on AWS Lambda: next event -> handler -> response or error, until the sandbox ends. An
-/// event is either an S3 notification (the bucket triggers the function) or an SQS batch of them (an event source
-/// mapping on the notification queue), answered with the records that failed.
+/// The custom runtime's loop: next event -> handler -> response or error, until the environment ends. An event is
+/// either an S3 notification (the bucket invokes the function) or an SQS batch of them (an event source mapping on the
+/// notification queue), answered with the records to retry.
 /// </summary>
-public sealed partial class RuntimeApiLoop(RuntimeApiClient runtimeApi, FunctionInvoker invoker, TimeProvider time, IHostApplicationLifetime lifetime,
-    ILogger<RuntimeApiLoop> logger) : BackgroundService
+internal sealed partial class RuntimeApiLoop(RuntimeApiClient runtimeApi, FunctionInvoker invoker, QueueEventBatch batches, TimeProvider time,
+    IHostApplicationLifetime lifetime, ILogger<RuntimeApiLoop> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -31,7 +31,7 @@ public sealed partial class RuntimeApiLoop(RuntimeApiClient runtimeApi, Function
         }
         catch (HttpRequestException e)
         {
-            // The Runtime API is gone: the sandbox is ending.
+            // The Runtime API is gone: the environment is ending.
             LogRuntimeApiGone(e.Message);
             lifetime.StopApplication();
         }
@@ -39,28 +39,16 @@ public sealed partial class RuntimeApiLoop(RuntimeApiClient runtimeApi, Function
 
     private async Task HandleAsync(RuntimeInvocation invocation, CancellationToken stoppingToken)
     {
-        var timeout = invocation.Deadline - time.GetUtcNow();
-        if (timeout <= TimeSpan.Zero)
-        {
-            timeout = TimeSpan.FromSeconds(1);
-        }
         if (AsSqsBatch(invocation.EventJson) is { } batch)
         {
-            var failures = new List<BatchItemFailure>();
-            foreach (var record in batch.Records)
-            {
-                var outcome = await invoker.InvokeAsync(record.Body, $"{invocation.RequestId}/{record.MessageId}", timeout, stoppingToken);
-                if (outcome.Result is InvocationResult.Rejected or InvocationResult.Failed or InvocationResult.Stopped)
-                {
-                    failures.Add(new BatchItemFailure(record.MessageId));
-                }
-            }
+            var failures = await batches.HandleAsync(batch, invocation.RequestId, invocation.Deadline, stoppingToken);
             await runtimeApi.RespondAsync(invocation.RequestId,
-                JsonSerializer.Serialize(new BatchResponse(failures), RuntimeApiJson.Default.BatchResponse), stoppingToken);
+                JsonSerializer.Serialize(new BatchResponse([.. failures.Select(id => new BatchItemFailure(id))]), RuntimeApiJson.Default.BatchResponse), stoppingToken);
             return;
         }
 
-        var result = await invoker.InvokeAsync(invocation.EventJson, invocation.RequestId, timeout, stoppingToken);
+        var timeout = invocation.Deadline - time.GetUtcNow();
+        var result = await invoker.InvokeAsync(invocation.EventJson, invocation.RequestId, timeout > TimeSpan.Zero ? timeout : TimeSpan.FromSeconds(1), stoppingToken);
         if (result.Result is InvocationResult.Success or InvocationResult.Ignored)
         {
             await runtimeApi.RespondAsync(invocation.RequestId, "{}", stoppingToken);

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+
+namespace FaceRecognition.Lambdas.Packaging;
+
+/// <summary>
+/// Builds a deployment package per function for the <c>provided.al2023</c> runtime (x86_64): the function published
+/// self-contained for linux-x64, its executable renamed <c>bootstrap</c> (the file Lambda starts), the tools it carries,
+/// zipped deterministically, with a manifest. A package whose inputs have not changed is left as it is; a lock file
+/// keeps two builders (two AppHosts starting at once) from building the same package together.
+/// </summary>
+public sealed class PackageBuilder(PackageOptions options, ILogger logger)
+{
+    /// <summary>Files a package leaves out: debugging symbols and documentation, and the LTTng tracing provider, whose
+    /// library (liblttng-ust) Amazon Linux 2023 does not have (.NET runs without it).</summary>
+    private static readonly string[] s_excludedSuffixes = [".pdb", ".xml", ".dbg"];
+    private static readonly string[] s_excludedFiles = ["libcoreclrtraceptprovider.so"];
+
+    /// <summary>Brings the packages of <paramref name="functions"/> (all by default) up to date and returns them.</summary>
+    public async Task<IReadOnlyList<PackageInfo>> EnsureAsync(IEnumerable<FunctionDefinition>? functions = null, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(options.OutputDirectory);
+        await using var exclusive = await LockAsync(cancellationToken);
+        var built = new List<PackageInfo>();
+        foreach (var function in functions ?? FunctionCatalog.All)
+        {
+            built.Add(await EnsureAsync(function, cancellationToken));
+        }
+        var all = FunctionCatalog.All.Select(f => built.FirstOrDefault(b => b.Function == f.Name) ?? PackageManifest.ReadPackage(options.OutputDirectory, f.Name))
+            .OfType<PackageInfo>();
+        PackageManifest.WriteAll(options.OutputDirectory, all);
+        return built;
+    }
+
+    private async Task<PackageInfo> EnsureAsync(FunctionDefinition function, CancellationToken cancellationToken)
+    {
+        var fingerprint = Fingerprint.Compute(function, options);
+        var zip = Path.Combine(options.OutputDirectory, function.Name + ".zip");
+        if (!options.Force && PackageManifest.ReadPackage(options.OutputDirectory, function.Name) is { } existing && existing.Fingerprint == fingerprint &&
+            File.Exists(zip) && BundledTools.Sha256Of(zip) == existing.Sha256)
+        {
+            logger.LogInformation("{Function}: package up to date ({Size:N0} bytes, {File})", function.Name, existing.Size, zip);
+            return existing;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var staging = Path.Combine(options.OutputDirectory, ".staging", function.Name);
+        if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        var root = Directory.CreateDirectory(Path.Combine(staging, "package")).FullName;
+        logger.LogInformation("{Function}: publishing {Project} (self-contained {Rid}, ReadyToRun {ReadyToRun}, trimmed {Trimmed})", function.Name, function.Project,
+            PackageOptions.RuntimeIdentifier, options.ReadyToRun, options.Trimmed);
+        await PublishAsync(Path.Combine(options.RepositoryRoot, function.Project), root, cancellationToken);
+        MakeBootstrap(root, function);
+        foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+        {
+            if (s_excludedSuffixes.Any(s => file.EndsWith(s, StringComparison.OrdinalIgnoreCase)) || s_excludedFiles.Contains(Path.GetFileName(file))) File.Delete(file);
+        }
+        var tools = new BundledTools(Path.Combine(options.RepositoryRoot, ".cache", "npm"), logger);
+        foreach (var tool in function.Tools)
+        {
+            var target = Path.Combine(root, tool.PathInPackage);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(await tools.GetAsync(tool, cancellationToken), target, overwrite: true);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(target, (UnixFileMode)0b111_101_101);
+            File.WriteAllText(target + ".LICENSE.txt", $"{tool.NpmPackage}: {tool.Licence}\n");
+        }
+
+        var temporary = zip + ".tmp";
+        var contents = DeterministicZip.Create(root, temporary);
+        File.Move(temporary, zip, overwrite: true);
+        Directory.Delete(staging, recursive: true);
+        var sha256 = BundledTools.Sha256Of(zip);
+        var package = new PackageInfo(function.Name, Path.GetFileName(zip), new FileInfo(zip).Length, sha256,
+            Convert.ToBase64String(Convert.FromHexString(sha256)), contents.Sum(c => c.Size), PackageOptions.Runtime, PackageOptions.Architecture,
+            options.ReadyToRun, options.Trimmed, fingerprint, DateTimeOffset.UtcNow, contents);
+        if (package.UnzippedSize > PackageInfo.MaxUnzippedBytes)
+        {
+            throw new InvalidOperationException($"{function.Name}: the package unzips to {package.UnzippedSize:N0} bytes, over Lambda's limit of {PackageInfo.MaxUnzippedBytes:N0}.");
+        }
+        PackageManifest.WritePackage(options.OutputDirectory, package);
+        logger.LogInformation("{Function}: packaged in {Seconds:F1} s: {Size:N0} bytes zipped, {Unzipped:N0} unzipped, {Files} files{Upload} ({File})", function.Name,
+            Stopwatch.GetElapsedTime(started).TotalSeconds, package.Size, package.UnzippedSize, contents.Count,
+            package.NeedsS3Upload ? "; over 50 MB, so it is deployed through S3" : "", zip);
+        return package;
+    }
+
+    private async Task PublishAsync(string project, string output, CancellationToken cancellationToken)
+    {
+        List<string> arguments =
+        [
+            "publish", project, "-c", "Release", "-r", PackageOptions.RuntimeIdentifier, "--self-contained", "true", "-o", output, "--nologo", "-v", "quiet",
+            $"-p:PublishReadyToRun={options.ReadyToRun}", "-p:DebugType=none",
+        ];
+        if (options.Trimmed)
+        {
+            // Partial trimming removes unused framework assemblies only: the system's own and its packages' are kept
+            // whole, so reflection over them (options validation, the AWS SDK) is unaffected.
+            arguments.AddRange(["-p:PublishTrimmed=true", "-p:TrimMode=partial", "-p:SuppressTrimAnalysisWarnings=true"]);
+        }
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet", arguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = options.RepositoryRoot,
+        };
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        using var process = Process.Start(start)!;
+        var outputText = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var errorText = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet publish {Path.GetFileName(project)} failed (exit code {process.ExitCode}):\n{(await outputText).Trim()}\n{(await errorText).Trim()}");
+        }
+    }
+
+    /// <summary>Lambda starts the file named <c>bootstrap</c>: the published app host becomes it (it finds its
+    /// assembly by the name it was built with, whatever its own file is called).</summary>
+    private static void MakeBootstrap(string root, FunctionDefinition function)
+    {
+        var assembly = Path.GetFileNameWithoutExtension(Directory.GetFiles(root, "*.runtimeconfig.json").Single()).Replace(".runtimeconfig", "", StringComparison.Ordinal);
+        var host = Path.Combine(root, assembly);
+        if (!File.Exists(host)) throw new InvalidOperationException($"{function.Name}: the publish output has no app host '{assembly}'.");
+        File.Move(host, Path.Combine(root, "bootstrap"));
+    }
+
+    private async Task<FileStream> LockAsync(CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(options.OutputDirectory, ".lock");
+        var waited = false;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException)
+            {
+                if (!waited) logger.LogInformation("Another build of the packages is under way; waiting for it");
+                waited = true;
+                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using FaceRecognition.Lambdas.Runtime.RuntimeApi;
+using Microsoft.Extensions.Logging;
+
+namespace FaceRecognition.Lambdas.Runtime;
+
+/// <summary>
+/// One invocation by an SQS event source mapping: a batch of S3 notifications, handled one after another within the
+/// invocation's deadline. The answer names the records to retry (<c>batchItemFailures</c>); those that failed for good
+/// go to the dead-letter queue with their cause instead (<see cref="DeadLetters"/>).
+/// </summary>
+internal sealed partial class QueueEventBatch(FunctionInvoker invoker, DeadLetters deadLetters, TimeProvider time, ILogger<QueueEventBatch> logger)
+{
+    /// <returns>The message ids to retry.</returns>
+    public async Task<IReadOnlyList<string>> HandleAsync(SqsEvent batch, string requestId, DateTimeOffset deadline, CancellationToken stopping)
+    {
+        // Stop handling a little before Lambda would end the environment, so that the answer (and any dead letter) gets out.
+        var margin = TimeSpan.FromMilliseconds(Math.Clamp((deadline - time.GetUtcNow()).TotalMilliseconds / 10, 200, 2000));
+        var failures = new List<string>();
+        foreach (var record in batch.Records)
+        {
+            var timeout = deadline - margin - time.GetUtcNow();
+            var outcome = timeout > TimeSpan.Zero
+                ? await invoker.InvokeAsync(record.Body, $"{requestId}/{record.MessageId}", timeout, stopping)
+                : InvocationOutcome.Failed($"Not started: the invocation's deadline had passed.", "TimeoutError");
+            if (outcome.Result is InvocationResult.Success or InvocationResult.Ignored) continue;
+            try
+            {
+                if (!await deadLetters.SettleFailureAsync(record, outcome, invoker.FunctionName, CancellationToken.None)) failures.Add(record.MessageId);
+            }
+            catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or HttpRequestException)
+            {
+                // Left to the queue: it comes back after its visibility timeout (and the redrive policy is the backstop).
+                LogSettleFailed(record.MessageId, e.Message);
+                failures.Add(record.MessageId);
+            }
+        }
+        return failures;
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Could not settle event {MessageId}; it will be delivered again: {Reason}")]
+    private partial void LogSettleFailed(string messageId, string reason);
+}
