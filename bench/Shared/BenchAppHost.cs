@@ -1,6 +1,7 @@
 using Amazon.Runtime;
 using Amazon.S3;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using FaceRecognition.AppHost.Cloud;
 
@@ -15,18 +16,31 @@ internal sealed class BenchAppHost(DistributedApplication app, string dataDirect
 
     public DistributedApplication App => app;
 
-    public static async Task<BenchAppHost> StartAsync(params string[] arguments)
+    public static Task<BenchAppHost> StartAsync(params string[] arguments) => StartAsync(dashboard: false, arguments);
+
+    /// <param name="dashboard">With the dashboard, as ./run.sh starts the system (its telemetry pipeline is part of the cost).</param>
+    public static async Task<BenchAppHost> StartAsync(bool dashboard, params string[] arguments)
     {
         var data = Directory.CreateTempSubdirectory("facerec-bench-").FullName;
         string[] all = ["--Emulator:Port=0", "--WebTier:Port=0", $"--Emulator:DataDirectory={data}",
             $"--Parameters:{CloudExtensions.AccessKeyParameter}={AccessKey}", $"--Parameters:{CloudExtensions.SecretKeyParameter}={SecretKey}", .. arguments];
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(all, (o, _) => o.DisableDashboard = true, CancellationToken.None);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(all, (o, _) => o.DisableDashboard = !dashboard, CancellationToken.None);
         var app = await builder.BuildAsync();
         await app.StartAsync();
         return new BenchAppHost(app, data);
     }
 
     public Uri Endpoint(string resource) => app.GetEndpoint(resource, "http");
+
+    public Uri EmulatorUrl => Endpoint(CloudExtensions.EmulatorName);
+
+    /// <summary>Waits until the cloud is provisioned: buckets, queues and the functions deployed with their mappings.</summary>
+    public async Task WaitForFunctionsAsync()
+    {
+        var provisioned = await app.ResourceNotifications.WaitForResourceAsync(CloudExtensions.ProvisioningName,
+            e => e.Snapshot.State?.Text is { } state && KnownResourceStates.TerminalStates.Contains(state));
+        if (provisioned.Snapshot.ExitCode != 0) throw new InvalidOperationException("Provisioning failed; see the AppHost's log.");
+    }
 
     public AmazonS3Client S3() => new(new BasicAWSCredentials(AccessKey, SecretKey), new AmazonS3Config
     {

@@ -1,13 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text;
 using Amazon.S3;
 using Amazon.S3.Model;
-using FaceRecognition.AppHost.Services;
 using FaceRecognition.Bench;
+using FaceRecognition.Bench.Video;
 using FaceRecognition.Cloud.Topology;
-using FaceRecognition.Lambdas.Runtime;
 using FaceRecognition.Vision;
 using FaceRecognition.Vision.Identities;
 using Microsoft.Extensions.Options;
@@ -24,12 +22,12 @@ var labels = File.ReadAllLines(Path.Combine(videos, "labels.csv")).Skip(1).Selec
 var names = new TopologyNames(TopologyNames.DefaultPrefix);
 var gallery = GalleryFromFrames(videos, labels);
 
+var dashboard = args.Contains("--dashboard");
 var runs = new List<RunResult>();
 foreach (var mode in Enumerable.Repeat("single", repeats).Append("sampled"))
 {
-    await using var run = await BenchAppHost.StartAsync($"--VideoSplit:Mode={mode}");
-    await run.App.ResourceNotifications.WaitForResourceHealthyAsync(ServiceExtensions.VideoSplitName);
-    await run.App.ResourceNotifications.WaitForResourceHealthyAsync(ServiceExtensions.FaceRecognitionName);
+    await using var run = await BenchAppHost.StartAsync(dashboard, $"--VideoSplit:Mode={mode}");
+    await run.WaitForFunctionsAsync();
     using var s3 = run.S3();
     await s3.PutObjectAsync(new PutObjectRequest { BucketName = names.GalleryBucket, Key = TopologyNames.GalleryObjectKey, InputStream = new MemoryStream(gallery) });
 
@@ -40,22 +38,16 @@ foreach (var mode in Enumerable.Repeat("single", repeats).Append("sampled"))
     var answers = await WaitForAnswers(s3, names.VideoOutputBucket, 100, TimeSpan.FromMinutes(10));
     var total = Stopwatch.GetElapsedTime(started).TotalSeconds;
     var correct = Enumerable.Range(0, 100).Count(n => answers.GetValueOrDefault($"test_{n:00}") == labels[$"test_0{n % 8}"]);
-    var split = await Stats(run, ServiceExtensions.VideoSplitName);
-    var recognition = await Stats(run, ServiceExtensions.FaceRecognitionName);
+    var split = await FunctionFigures.ReadAsync(run, TopologyNames.VideoSplitFunction);
+    var recognition = await FunctionFigures.ReadAsync(run, TopologyNames.FaceRecognitionFunction);
     runs.Add(new RunResult(mode, uploaded, total, correct, split, recognition));
-    Console.WriteLine($"{mode}: {total:F1} s, {correct}/100 correct; split {split.AverageMs} ms avg, recognition {recognition.AverageMs} ms avg");
+    Console.WriteLine($"{mode}: {total:F1} s, {correct}/100 correct; split {split.Warm.Average:F0} ms warm avg, {split.Cold.Count} cold starts; recognition {recognition.Warm.Average:F0} ms warm avg, {recognition.Cold.Count} cold starts");
 }
 
 var report = Path.Combine(root, "bench", "Video", "REPORT.md");
-File.WriteAllText(report, Report(runs, repeats));
+File.WriteAllText(report, Report(runs, repeats, dashboard));
 Console.WriteLine(File.ReadAllText(report));
 return 0;
-
-static async Task<StatsSnapshot> Stats(BenchAppHost run, string function)
-{
-    using var http = new HttpClient { BaseAddress = run.Endpoint(function) };
-    return (await http.GetFromJsonAsync("/stats", StatsJson.Default.StatsSnapshot))!;
-}
 
 static byte[] GalleryFromFrames(string videos, Dictionary<string, string> labels)
 {
@@ -96,53 +88,45 @@ static async Task<Dictionary<string, string>> WaitForAnswers(AmazonS3Client s3, 
     }
 }
 
-static string Report(List<RunResult> runs, int repeats)
+static string Report(List<RunResult> runs, int repeats, bool dashboard)
 {
     var inv = CultureInfo.InvariantCulture;
     var text = new StringBuilder();
-    text.Append(BenchMachine.Heading("Video-path benchmark", FfmpegVersion()));
-    text.AppendLine("- System: a fresh AppHost per run (Release build, dashboard off), the embedded emulator, both functions on their local SQS event sources with the default settings (concurrency 4 each), the web tier idle and the app tier at zero instances (autoscaled; no picture is sent); the benchmark itself runs on the same 2 cores.");
+    text.Append(BenchMachine.Heading("Video-path benchmark"));
+    text.AppendLine(inv, $"- System: a fresh AppHost per run ({BuildConfiguration()} build, dashboard {(dashboard ? "on" : "off")}), the embedded emulator; both functions as Lambda functions deployed from their packages (provided.al2023, ReadyToRun, trimmed) with their defaults (reserved concurrency 5, SQS event source mappings with batches of 1), run by the emulator's Lambda in execution environments of their own; the web tier idle and the app tier at zero instances; the benchmark itself runs on the same 2 cores.");
     text.AppendLine("- Workload: the original's: `test_00` ... `test_99` (test_NN is `asu-videos/test_0{NN % 8}.mp4`, 0.2-3.6 MB, 2 s, 720p-1080p) uploaded at once with the S3 SDK; the 8 people enrolled from their videos' frames at t = 1 s; every answer checked against the labels.");
-    text.AppendLine("- Measured: from the first upload to the 100th `<stem>.txt` in `facerec-output` (polled every 50 ms); function durations and peak concurrency from each function's `/stats` (the handler's own time: download, ffmpeg or recognition, uploads).");
-    text.AppendLine(inv, $"- Command: `bench/Video/run.sh` ({repeats} runs in split mode `single`, then 1 in `sampled`)");
+    text.AppendLine("- Measured: from the first upload to the 100th `<stem>.txt` in `facerec-output` (polled every 50 ms); each invocation's duration and each environment's initialisation from the functions' REPORT log lines (Lambda's own accounting: the runtime's time from receiving the event to answering, which includes waiting for a core); peak concurrency from the emulator's Lambda.");
+    text.AppendLine(inv, $"- Command: `bench/Video/run.sh{(dashboard ? " --dashboard" : "")}` ({repeats} runs in split mode `single`, then 1 in `sampled`)");
     text.AppendLine();
-    text.AppendLine("| Run | Mode | Uploads done | All 100 answered | Correct | video-splitting avg / p50 / p99 / max | peak | face-recognition avg / p50 / p99 / max | peak |");
-    text.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+    text.AppendLine("| Run | Mode | Uploads done | All 100 answered | Correct | video-splitting warm avg / p50 / p99 / max | cold starts (init median / max) | peak | face-recognition warm avg / p50 / p99 / max | cold starts (init median / max) | peak |");
+    text.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (var i = 0; i < runs.Count; i++)
     {
         var r = runs[i];
-        text.AppendLine(inv, $"| {i + 1} | {r.Mode} | {r.UploadSeconds:F1} s | {r.TotalSeconds:F1} s | {r.Correct}/100 | {Durations(r.Split)} | {r.Split.PeakConcurrency} | {Durations(r.Recognition)} | {r.Recognition.PeakConcurrency} |");
+        text.AppendLine(inv, $"| {i + 1} | {r.Mode} | {r.UploadSeconds:F1} s | {r.TotalSeconds:F1} s | {r.Correct}/100 | {r.Split.Warm} | {r.Split.ColdStarts} | {r.Split.PeakRunning} | {r.Recognition.Warm} | {r.Recognition.ColdStarts} | {r.Recognition.PeakRunning} |");
     }
     var single = runs.Where(r => r.Mode == "single").ToArray();
     var totals = single.Select(r => r.TotalSeconds).Order().ToArray();
     var median = totals[totals.Length / 2];
-    var splitAverage = single.Select(r => r.Split.AverageMs).Order().ToArray()[single.Length / 2];
-    var recognitionAverage = single.Select(r => r.Recognition.AverageMs).Order().ToArray()[single.Length / 2];
-    var minPeak = runs.Min(r => Math.Min(r.Split.PeakConcurrency, r.Recognition.PeakConcurrency));
+    var splitAverage = single.Select(r => r.Split.All.Average).Order().ToArray()[single.Length / 2];
+    var recognitionAverage = single.Select(r => r.Recognition.All.Average).Order().ToArray()[single.Length / 2];
+    var minPeak = runs.Min(r => Math.Min(r.Split.PeakRunning, r.Recognition.PeakRunning));
     text.AppendLine();
     text.AppendLine("## Goals (split mode `single`, median of runs)");
     text.AppendLine();
     text.AppendLine("| Goal | Original's limit | Measured | Met |");
     text.AppendLine("|---|---:|---:|:---:|");
     text.AppendLine(inv, $"| 100 videos end to end under 60 s | 400 s on AWS Lambda | {median:F1} s (spread {totals[0]:F1}-{totals[^1]:F1}) | {(median < 60 ? "yes" : "no")} |");
-    text.AppendLine(inv, $"| video-splitting average duration | 2,000 ms | {splitAverage:F0} ms | {(splitAverage <= 2000 ? "yes" : "no")} |");
-    text.AppendLine(inv, $"| face-recognition average duration | 10,000 ms | {recognitionAverage:F0} ms | {(recognitionAverage <= 10000 ? "yes" : "no")} |");
-    text.AppendLine(inv, $"| Concurrent executions of each function | at least 3 | {minPeak} (lowest peak of any run) | {(minPeak >= 3 ? "yes" : "no")} |");
+    text.AppendLine(inv, $"| video-splitting average duration (all invocations) | 2,000 ms | {splitAverage:F0} ms | {(splitAverage <= 2000 ? "yes" : "no")} |");
+    text.AppendLine(inv, $"| face-recognition average duration (all invocations) | 10,000 ms | {recognitionAverage:F0} ms | {(recognitionAverage <= 10000 ? "yes" : "no")} |");
+    text.AppendLine(inv, $"| Concurrent executions of each function | at least 3 (graded later: 5) | {minPeak} (lowest peak of any run) | {(minPeak >= 5 ? "yes" : minPeak >= 3 ? "3 of 5" : "no")} |");
     text.AppendLine(inv, $"| Every answer correct | 100 % | {runs.Sum(r => r.Correct)} of {runs.Count * 100} | {(runs.All(r => r.Correct == 100) ? "yes" : "no")} |");
     text.Append(BenchMachine.Notes("Video"));
     return text.ToString();
 }
 
-static string Durations(StatsSnapshot s) => string.Create(CultureInfo.InvariantCulture, $"{s.AverageMs:F0} / {s.MedianMs:F0} / {s.P99Ms:F0} / {s.MaxMs:F0} ms ({s.Invocations})");
+static string BuildConfiguration() =>
+    typeof(BenchAppHost).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
+        .OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration ?? "unknown";
 
-static string FfmpegVersion()
-{
-    var process = Process.Start(new ProcessStartInfo("ffmpeg", "-version") { RedirectStandardOutput = true })!;
-    var first = process.StandardOutput.ReadLine() ?? "ffmpeg";
-    process.WaitForExit();
-    return string.Join(' ', first.Split(' ').Take(3));
-}
-
-
-
-internal sealed record RunResult(string Mode, double UploadSeconds, double TotalSeconds, int Correct, StatsSnapshot Split, StatsSnapshot Recognition);
+internal sealed record RunResult(string Mode, double UploadSeconds, double TotalSeconds, int Correct, FunctionFigures Split, FunctionFigures Recognition);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FaceRecognition.Cloud.Tests;
 using FaceRecognition.Lambdas.Runtime.RuntimeApi;
 using FaceRecognition.Lambdas.Runtime.Tests.Support;
 using Microsoft.Extensions.Hosting.Internal;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace FaceRecognition.Lambdas.Runtime.Tests;
 
 /// <summary>The AWS mode: the custom runtime's loop against a Runtime API server speaking the documented protocol.</summary>
-public sealed class RuntimeApiLoopTests : IAsyncLifetime
+public sealed class RuntimeApiLoopTests(EmulatorClients clients) : IClassFixture<EmulatorClients>, IAsyncLifetime
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
     private readonly ScriptedHandler _handler = new();
@@ -19,7 +20,8 @@ public sealed class RuntimeApiLoopTests : IAsyncLifetime
     {
         _api = await FakeRuntimeApi.StartAsync();
         var invoker = new FunctionInvoker(_handler, "test-function", NullLogger.Instance, TimeProvider.System);
-        _loop = new RuntimeApiLoop(new RuntimeApiClient(RuntimeApiClient.CreateHttpClient(_api.Address)), invoker, TimeProvider.System,
+        var batches = new QueueEventBatch(invoker, new DeadLetters(clients.Sqs, NullLogger<DeadLetters>.Instance), TimeProvider.System, NullLogger<QueueEventBatch>.Instance);
+        _loop = new RuntimeApiLoop(new RuntimeApiClient(RuntimeApiClient.CreateHttpClient(_api.Address)), invoker, batches, TimeProvider.System,
             new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance), NullLogger<RuntimeApiLoop>.Instance);
         await _loop.StartAsync(TestContext.Current.CancellationToken);
     }
@@ -74,6 +76,7 @@ public sealed class RuntimeApiLoopTests : IAsyncLifetime
     [Fact]
     public async Task An_sqs_batch_of_s3_events_is_answered_with_the_records_that_failed()
     {
+        // The batch names a queue that does not exist: a failed record cannot be settled there, so it is left to be retried.
         _handler.Behaviour = (e, _, _) => e.Records[0].Key.StartsWith("bad", StringComparison.Ordinal) ? throw new IOException("no") : Task.CompletedTask;
         var batch = new JsonObject
         {
