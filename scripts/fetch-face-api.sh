@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fetches the npm package @vladmandic/face-api@1.7.15 (MIT) into .cache/face-api/package: its model/ folder is what
 # tools/ModelConverter converts, its demo/ photos are what the Vision parity tests and benchmark run on.
-# The tarball is checked against the integrity hash pinned in tools/reference/package-lock.json.
+# Fetched with npm pack, so the user's npm registry settings (mirror, proxy) apply; the tarball is checked against the
+# integrity hash pinned in tools/reference/package-lock.json.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 target="$root/.cache/face-api"
@@ -13,21 +14,15 @@ if [ -f "$target/package/package.json" ] && grep -q "\"version\": \"$version\"" 
 fi
 
 mkdir -p "$target"
-tarball="$target/face-api-$version.tgz"
-url="https://registry.npmjs.org/@vladmandic/face-api/-/face-api-$version.tgz"
-echo "Fetching $url"
-if command -v curl >/dev/null 2>&1; then
-  curl -fsSL --retry 3 -o "$tarball.part" "$url"
-else
-  wget -q -O "$tarball.part" "$url"
-fi
-actual="sha512-$(openssl dgst -sha512 -binary "$tarball.part" | base64 -w0)"
+echo "Fetching @vladmandic/face-api@$version with npm pack"
+tarball="$target/$(npm pack "@vladmandic/face-api@$version" --pack-destination "$target" --silent | tail -n 1)"
+actual="sha512-$(openssl dgst -sha512 -binary "$tarball" | base64 -w0)"
 if [ "$actual" != "$integrity" ]; then
   echo "face-api tarball integrity mismatch: expected $integrity, got $actual" >&2
-  rm -f "$tarball.part"
+  rm -f "$tarball"
   exit 1
 fi
-mv "$tarball.part" "$tarball"
 rm -rf "$target/package"
 tar -xzf "$tarball" -C "$target"
+rm -f "$tarball"
 echo "face-api $version in $target/package"

@@ -96,7 +96,7 @@ internal sealed partial class MetricHandler(MetricStore metrics)
     private static int Period(WireValue? value)
     {
         var period = value?.Number ?? throw CloudWatchErrors.MissingParameter("Period");
-        if (period < 1 || period != Math.Floor(period) || period > 60 && period % 60 != 0)
+        if (period is not (1 or 5 or 10 or 30) && (period < 60 || period % 60 != 0))
         {
             throw CloudWatchErrors.InvalidParameterValue($"The parameter Period must be a whole number of seconds (1, 5, 10, 30, or a multiple of 60); it is {period}.");
         }

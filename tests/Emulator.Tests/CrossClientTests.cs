@@ -1,10 +1,10 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Amazon.S3.Model;
 using Amazon.SQS.Model;
 using FaceRecognition.Emulator.Tests.Support;
+using FaceRecognition.Tests.Shared;
 
 namespace FaceRecognition.Emulator.Tests;
 
@@ -17,7 +17,7 @@ public sealed class CrossClientTests(EmulatorFixture emulator) : IClassFixture<E
     [Fact]
     public async Task Boto3RoundTripsObjectsMultipartAndMessagesWithTheDotnetSdk()
     {
-        var python = FindPythonWithBoto3() ?? SkipWith("no Python with boto3 (install python3-boto3; ./test.sh does)");
+        var python = ExternalTools.PythonWithBoto3OrSkip();
         var bucket = Names.Unique("boto");
         await emulator.S3.PutBucketAsync(bucket, _ct);
         var queue = (await emulator.Sqs.CreateQueueAsync(Names.Unique("boto"), _ct)).QueueUrl;
@@ -58,7 +58,7 @@ public sealed class CrossClientTests(EmulatorFixture emulator) : IClassFixture<E
     [Fact]
     public async Task TheAwsCliListsCopiesAndReadsBack()
     {
-        var aws = FindOnPath("aws") ?? SkipWith("no AWS CLI on PATH (install awscli; ./test.sh does)");
+        var aws = ExternalTools.AwsCliOrSkip();
         var bucket = Names.Unique("cli");
         await emulator.S3.PutBucketAsync(bucket, _ct);
         using var folder = new TestDirectory("cli");
@@ -78,49 +78,6 @@ public sealed class CrossClientTests(EmulatorFixture emulator) : IClassFixture<E
         Assert.Equal("uploaded by the aws cli", Encoding.UTF8.GetString(await S3ObjectTests.ReadAll(get.ResponseStream)));
     }
 
-    private static string SkipWith(string reason)
-    {
-        Assert.Skip(reason);
-        return "";
-    }
-
-    private async Task<(int ExitCode, string Output)> Run(string program, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments) info.ArgumentList.Add(argument);
-        info.Environment["AWS_ACCESS_KEY_ID"] = EmulatorFixture.AccessKey;
-        info.Environment["AWS_SECRET_ACCESS_KEY"] = EmulatorFixture.SecretKey;
-        info.Environment["AWS_DEFAULT_REGION"] = "us-east-1";
-        info.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
-        info.Environment["AWS_CONFIG_FILE"] = "/dev/null";
-        info.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(_ct);
-        var stderr = process.StandardError.ReadToEndAsync(_ct);
-        await process.WaitForExitAsync(_ct).WaitAsync(TimeSpan.FromMinutes(5), _ct);
-        return (process.ExitCode, await stdout + await stderr);
-    }
-
-    /// <summary>FACEREC_PYTHON if set, else Debian's python3, else the first python3 on PATH — whichever imports boto3.</summary>
-    private static string? FindPythonWithBoto3()
-    {
-        var candidates = new[] { Environment.GetEnvironmentVariable("FACEREC_PYTHON"), "/usr/bin/python3", FindOnPath("python3") };
-        foreach (var candidate in candidates.Where(c => !string.IsNullOrEmpty(c)).Distinct())
-        {
-            try
-            {
-                using var probe = Process.Start(new ProcessStartInfo(candidate!, ["-c", "import boto3"]) { RedirectStandardError = true, UseShellExecute = false });
-                if (probe is not null && probe.WaitForExit(30_000) && probe.ExitCode == 0) return candidate;
-            }
-            catch (System.ComponentModel.Win32Exception)
-            {
-            }
-        }
-        return null;
-    }
-
-    private static string? FindOnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
-            .Select(directory => Path.Combine(directory, name))
-            .FirstOrDefault(File.Exists);
+    private Task<(int ExitCode, string Output)> Run(string program, params string[] arguments) =>
+        ExternalTools.RunAsync(program, EmulatorFixture.AccessKey, EmulatorFixture.SecretKey, arguments, _ct);
 }

@@ -80,5 +80,13 @@ public sealed class AppHostRun : IAsyncDisposable
     {
         await App.StopAsync();
         await App.DisposeAsync();
+        // A run's data directory holds its buckets and the functions' unpacked packages (hundreds of megabytes).
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
     }
 }

@@ -6,7 +6,7 @@ using Amazon.Runtime;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using FaceRecognition.AppHost.Services;
-using FaceRecognition.Lambdas.Runtime.Tests.Support;
+using FaceRecognition.Tests.Shared;
 
 namespace FaceRecognition.EndToEnd.Tests;
 

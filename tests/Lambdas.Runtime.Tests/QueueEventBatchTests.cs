@@ -5,6 +5,7 @@ using FaceRecognition.Cloud.Tests;
 using FaceRecognition.Lambdas.Runtime.RuntimeApi;
 using FaceRecognition.Lambdas.Runtime.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
+using FaceRecognition.Tests.Shared;
 
 namespace FaceRecognition.Lambdas.Runtime.Tests;
 

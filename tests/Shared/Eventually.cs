@@ -1,4 +1,4 @@
-namespace FaceRecognition.Lambdas.Runtime.Tests.Support;
+namespace FaceRecognition.Tests.Shared;
 
 internal static class Eventually
 {
