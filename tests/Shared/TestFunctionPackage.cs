@@ -15,8 +15,9 @@ internal static class TestFunctionPackage
     private const int Executable = 0b111_101_101;
     private const int RegularFile = 0x8000;
 
-    /// <summary>The test function's package; a <paramref name="note"/> (a file of its own) makes a package with other bytes.</summary>
-    public static byte[] Zip(string? note = null) => Build(bootstrap: BootstrapScript(), bootstrapMode: Executable, note);
+    /// <summary>The test function's package; a <paramref name="note"/> (a file of its own) makes a package with other bytes,
+    /// and <paramref name="paddingBytes"/> of random data (incompressible) a larger one.</summary>
+    public static byte[] Zip(string? note = null, int paddingBytes = 0) => Build(bootstrap: BootstrapScript(), bootstrapMode: Executable, note, paddingBytes);
 
     /// <summary>A package without <c>bootstrap</c>.</summary>
     public static byte[] WithoutBootstrap() => Build(bootstrap: null, bootstrapMode: 0, note: null);
@@ -46,7 +47,7 @@ internal static class TestFunctionPackage
         return $"#!/bin/sh\nexec \"{dotnet}\" \"$LAMBDA_TASK_ROOT/{Assembly}.dll\"\n";
     }
 
-    private static byte[] Build(string? bootstrap, int bootstrapMode, string? note)
+    private static byte[] Build(string? bootstrap, int bootstrapMode, string? note, int paddingBytes = 0)
     {
         using var buffer = new MemoryStream();
         using (var archive = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
@@ -58,6 +59,7 @@ internal static class TestFunctionPackage
             }
             if (bootstrap is not null) Add(archive, "bootstrap", Encoding.UTF8.GetBytes(bootstrap), bootstrapMode);
             if (note is not null) Add(archive, "note.txt", Encoding.UTF8.GetBytes(note), 0b110_100_100);
+            if (paddingBytes > 0) Add(archive, "padding.bin", System.Security.Cryptography.RandomNumberGenerator.GetBytes(paddingBytes), 0b110_100_100);
         }
         return buffer.ToArray();
     }
