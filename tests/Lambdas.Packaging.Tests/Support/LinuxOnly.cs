@@ -1,0 +1,2 @@
+// The packages are Linux programs: these tests unzip and run them, so they run on Linux only.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
