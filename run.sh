@@ -6,9 +6,11 @@ cd "$(dirname "$0")"
 source scripts/prerequisites.sh
 
 require_dotnet
-require_packages ffmpeg
+# npm fetches the ffmpeg that the video-splitting function's package carries.
+require_packages ffmpeg npm
 
 echo "Building..."
 dotnet build AppHost/AppHost.csproj -c Debug -v quiet -nologo
 echo "Starting the AppHost: the dashboard URL (with its login token) and the emulator's endpoint and credentials follow."
+echo "The first start builds the functions' Lambda packages (a few minutes; the lambda-packages resource shows progress)."
 exec dotnet run --project AppHost/AppHost.csproj --launch-profile http --no-build -- "$@"

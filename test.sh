@@ -7,8 +7,8 @@ source scripts/prerequisites.sh
 
 require_dotnet
 # ffmpeg: the video path; python3-boto3 and awscli: the emulator's second, independent clients; openssl: checks
-# the face-api tarball.
-require_packages ffmpeg python3-boto3 awscli openssl
+# the face-api tarball; npm: fetches it and the ffmpeg the video-splitting package carries.
+require_packages ffmpeg python3-boto3 awscli openssl npm
 # The face-api demo photos that the Vision parity tests run on (git-ignored cache).
 scripts/fetch-face-api.sh
 
@@ -18,6 +18,9 @@ export FACEREC_DATASETS="${FACEREC_DATASETS:-$(cd .. && pwd)/shared/datasets}"
 
 echo "== Build (warnings are errors)"
 dotnet build FaceRecognition.sln -c Debug -nologo -v quiet
+
+echo "== Lambda packages (built once for every test that runs them; unchanged packages are kept)"
+dotnet run --project Lambdas/Packaging --no-build
 
 echo "== Format check"
 dotnet format FaceRecognition.sln --verify-no-changes --no-restore

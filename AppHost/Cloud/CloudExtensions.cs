@@ -105,7 +105,9 @@ public static class CloudExtensions
         return builder.AddContainer(LocalStackName, settings.LocalStackImage, settings.LocalStackTag)
             .WithHttpEndpoint(port: settings.LocalStackPort, targetPort: 4566, isProxied: false)
             .WithEnvironment("LOCALSTACK_AUTH_TOKEN", token)
-            .WithEnvironment("SERVICES", "s3,sqs")
+            // Lambda runs the functions' packages in containers of its own, through the host's container runtime.
+            .WithEnvironment("SERVICES", "s3,sqs,lambda,cloudwatch,logs,iam,sts")
+            .WithBindMount("/var/run/docker.sock", "/var/run/docker.sock")
             .WithEnvironment("AWS_DEFAULT_REGION", settings.Region)
             .WithHttpHealthCheck("/_localstack/health");
     }

@@ -49,9 +49,13 @@ public sealed record FunctionConfiguration
 
 public sealed record ConcurrencySettings(int? ReservedConcurrentExecutions);
 
+/// <summary>Where the deployed package can be downloaded (a URL valid for a few minutes on AWS).</summary>
+public sealed record FunctionCodeLocation(string? RepositoryType, string? Location);
+
 public sealed record GetFunctionResponse
 {
     public FunctionConfiguration Configuration { get; init; } = new();
+    public FunctionCodeLocation? Code { get; init; }
     public ConcurrencySettings? Concurrency { get; init; }
 }
 
@@ -92,6 +96,7 @@ internal sealed record ErrorBody(
 [JsonSerializable(typeof(FunctionCodeSource))]
 [JsonSerializable(typeof(FunctionConfiguration))]
 [JsonSerializable(typeof(GetFunctionResponse))]
+[JsonSerializable(typeof(FunctionCodeLocation))]
 [JsonSerializable(typeof(ConcurrencySettings))]
 [JsonSerializable(typeof(EventSourceMappingRequest))]
 [JsonSerializable(typeof(EventSourceMapping))]

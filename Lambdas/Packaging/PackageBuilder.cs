@@ -89,6 +89,8 @@ public sealed class PackageBuilder(PackageOptions options, ILogger logger)
         [
             "publish", project, "-c", "Release", "-r", PackageOptions.RuntimeIdentifier, "--self-contained", "true", "-o", output, "--nologo", "-v", "quiet",
             $"-p:PublishReadyToRun={options.ReadyToRun}", "-p:DebugType=none",
+            // Its own obj/ and bin/ (Directory.Build.props): the everyday build's restore stays as it was.
+            "-p:LambdaPackageBuild=true",
         ];
         if (options.Trimmed)
         {

@@ -68,41 +68,6 @@ public sealed class VideoPathTests : IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, badStem.StatusCode);
     }
 
-    [Fact]
-    public async Task A_face_recognition_process_killed_mid_batch_loses_and_duplicates_nothing()
-    {
-        var photo = TestFiles.FaceApiDemo("sample1.jpg");
-        var ann = _videos.Still("ann.mp4", photo, 1);
-        await using var run = await AppHostRun.StartAsync(Data(), _ct);
-        await run.WebTierHealthy(_ct);
-        using var videos = new VideoRun(run);
-        await videos.Enroll("Ann", VideoRun.MainFace(photo));
-        var victim = ServiceExtensions.FaceRecognitionName;
-        var running = await run.App.ResourceNotifications.WaitForResourceHealthyAsync(victim, _ct);
-        var pid = Convert.ToInt32(running.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value, CultureInfo.InvariantCulture);
-        const int Count = 40;
-
-        await Task.WhenAll(Enumerable.Range(0, Count).Select(i => videos.PutVideo(ann, $"clip_{i:00}.mp4")));
-        while ((await videos.ResultKeys()).Count == 0)
-        {
-            await Task.Delay(20, _ct);
-        }
-        using (var process = Process.GetProcessById(pid))
-        {
-            process.Kill();
-        }
-        var atKill = (await videos.ResultKeys()).Count;
-        await run.App.ResourceNotifications.WaitForResourceAsync(victim, e => e.Snapshot.State?.Text is { } s && KnownResourceStates.TerminalStates.Contains(s), _ct);
-        var commands = run.App.Services.GetRequiredService<ResourceCommandService>();
-        Assert.True((await commands.ExecuteCommandAsync(victim, KnownResourceCommands.StartCommand, _ct)).Success);
-
-        var answers = await videos.Answers(Count);
-        Assert.True(atKill < Count, $"The process was killed after the batch ({atKill} answers).");
-        Assert.Equal(Count, answers.Count);
-        Assert.All(answers, a => Assert.Equal("Ann", a.Value));
-        Assert.Empty(await videos.DeadLetters(videos.Names.FaceRecognitionDeadLetterQueue, atLeast: 0));
-    }
-
     private static string Data() => Directory.CreateTempSubdirectory("facerec-e2e-video-").FullName;
 
     public void Dispose() => _videos.Dispose();

@@ -4,8 +4,8 @@ using Amazon.SQS.Model;
 using FaceRecognition.Cloud.Tests;
 using FaceRecognition.Lambdas.Runtime.RuntimeApi;
 using FaceRecognition.Lambdas.Runtime.Tests.Support;
-using Microsoft.Extensions.Logging.Abstractions;
 using FaceRecognition.Tests.Shared;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FaceRecognition.Lambdas.Runtime.Tests;
 

@@ -6,10 +6,10 @@ using Amazon.Runtime;
 using Amazon.SQS.Model;
 using FaceRecognition.Cloud.Tests;
 using FaceRecognition.Cloud.Topology;
+using FaceRecognition.Tests.Shared;
 using FaceRecognition.WebTier.Scaling;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using FaceRecognition.Tests.Shared;
 
 namespace FaceRecognition.WebTier.Tests;
 

@@ -16,6 +16,18 @@ internal sealed class SyntheticVideos : IDisposable
         Make(name, ["-loop", "1", "-i", picture, "-t", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "-r", "10",
             "-vf", "scale=trunc(iw/2)*2:trunc(ih/2)*2"]);
 
+    /// <summary>A long 720p video that is slow to decode but small: a 2 s test pattern, heavily compressed, repeated
+    /// without re-encoding for <paramref name="repeats"/> times (240 s, about 10 MB, take ffmpeg several seconds).</summary>
+    public string SlowToDecode(string name, int repeats = 120)
+    {
+        var seed = Path.Combine(Folder, "seed-" + name);
+        Run(["-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30", "-t", "2", "-c:v", "libx264", "-preset", "veryfast", "-crf", "45", "-pix_fmt", "yuv420p", seed]);
+        var path = Path.Combine(Folder, name);
+        Run(["-stream_loop", (repeats - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", seed, "-c", "copy", path]);
+        File.Delete(seed);
+        return path;
+    }
+
     /// <summary>An MP4 with sound only.</summary>
     public string AudioOnly(string name)
     {
