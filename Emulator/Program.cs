@@ -62,7 +62,7 @@ root.SetAction(async (parse, cancellationToken) =>
     await app.StartAsync(cancellationToken);
 
     var endpoint = string.Join(", ", app.Urls);
-    Console.WriteLine($"Emulator (S3 + SQS) listening on {endpoint}, region {settings.Region}, data in {Path.GetFullPath(settings.DataDirectory)}");
+    Console.WriteLine($"Emulator (S3, SQS, EC2, Lambda, CloudWatch metrics) listening on {endpoint}, region {settings.Region}, data in {Path.GetFullPath(settings.DataDirectory)}");
     if (generated is not null)
     {
         Console.WriteLine("No --credentials given; generated a pair for this run:");

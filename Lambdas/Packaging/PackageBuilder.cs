@@ -66,16 +66,18 @@ public sealed class PackageBuilder(PackageOptions options, ILogger logger)
 
         var temporary = zip + ".tmp";
         var contents = DeterministicZip.Create(root, temporary);
+        Directory.Delete(Path.GetDirectoryName(staging)!, recursive: true);
+        var unzippedSize = contents.Sum(c => c.Size);
+        if (unzippedSize > PackageInfo.MaxUnzippedBytes)
+        {
+            File.Delete(temporary);
+            throw new InvalidOperationException($"{function.Name}: the package unzips to {unzippedSize:N0} bytes, over Lambda's limit of {PackageInfo.MaxUnzippedBytes:N0}.");
+        }
         File.Move(temporary, zip, overwrite: true);
-        Directory.Delete(staging, recursive: true);
         var sha256 = BundledTools.Sha256Of(zip);
         var package = new PackageInfo(function.Name, Path.GetFileName(zip), new FileInfo(zip).Length, sha256,
-            Convert.ToBase64String(Convert.FromHexString(sha256)), contents.Sum(c => c.Size), PackageOptions.Runtime, PackageOptions.Architecture,
+            Convert.ToBase64String(Convert.FromHexString(sha256)), unzippedSize, PackageOptions.Runtime, PackageOptions.Architecture,
             options.ReadyToRun, options.Trimmed, fingerprint, DateTimeOffset.UtcNow, contents);
-        if (package.UnzippedSize > PackageInfo.MaxUnzippedBytes)
-        {
-            throw new InvalidOperationException($"{function.Name}: the package unzips to {package.UnzippedSize:N0} bytes, over Lambda's limit of {PackageInfo.MaxUnzippedBytes:N0}.");
-        }
         PackageManifest.WritePackage(options.OutputDirectory, package);
         logger.LogInformation("{Function}: packaged in {Seconds:F1} s: {Size:N0} bytes zipped, {Unzipped:N0} unzipped, {Files} files{Upload} ({File})", function.Name,
             Stopwatch.GetElapsedTime(started).TotalSeconds, package.Size, package.UnzippedSize, contents.Count,

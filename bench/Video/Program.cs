@@ -10,10 +10,11 @@ using FaceRecognition.Vision;
 using FaceRecognition.Vision.Identities;
 using Microsoft.Extensions.Options;
 
-// bench/Video: dotnet run -c Release -- [--repeats N]. For each run: a fresh AppHost (emulator, functions, web and app
-// tier), the 8 people enrolled from their videos' frames at t = 1 s, then the original workload: test_00 ... test_99
-// (test_NN is the file test_0{NN % 8}) uploaded at once with the S3 SDK; timed until the 100th answer is in the output
-// bucket, every answer checked; then each function's own figures from its /stats endpoint.
+// bench/Video: bench/Video/run.sh [--repeats N] [--no-dashboard] [--single-only] (CONFIGURATION=Release for the
+// services' Release build; the default is what ./run.sh starts: Debug, dashboard on). For each run: a fresh AppHost
+// (emulator, functions, web and app tier), the 8 people enrolled from their videos' frames at t = 1 s, then the original
+// workload: test_00 ... test_99 (test_NN is the file test_0{NN % 8}) uploaded at once with the S3 SDK; timed until the
+// 100th answer is in the output bucket, every answer checked; then each function's figures from its Lambda logs.
 var repeats = args.SkipWhile(a => a != "--repeats").Skip(1).Select(int.Parse).FirstOrDefault(3);
 var root = BenchMachine.RepositoryRoot();
 var datasets = Environment.GetEnvironmentVariable("FACEREC_DATASETS") is { Length: > 0 } d ? d : Path.Combine(root, "..", "shared", "datasets");
@@ -22,9 +23,10 @@ var labels = File.ReadAllLines(Path.Combine(videos, "labels.csv")).Skip(1).Selec
 var names = new TopologyNames(TopologyNames.DefaultPrefix);
 var gallery = GalleryFromFrames(videos, labels);
 
-var dashboard = args.Contains("--dashboard");
+var dashboard = !args.Contains("--no-dashboard");
 var runs = new List<RunResult>();
-foreach (var mode in Enumerable.Repeat("single", repeats).Append("sampled"))
+var modes = args.Contains("--single-only") ? Enumerable.Repeat("single", repeats) : Enumerable.Repeat("single", repeats).Append("sampled");
+foreach (var mode in modes)
 {
     await using var run = await BenchAppHost.StartAsync(dashboard, $"--VideoSplit:Mode={mode}");
     await run.WaitForFunctionsAsync();
@@ -96,7 +98,8 @@ static string Report(List<RunResult> runs, int repeats, bool dashboard)
     text.AppendLine(inv, $"- System: a fresh AppHost per run ({BuildConfiguration()} build, dashboard {(dashboard ? "on" : "off")}), the embedded emulator; both functions as Lambda functions deployed from their packages (provided.al2023, ReadyToRun, trimmed) with their defaults (reserved concurrency 5, SQS event source mappings with batches of 1), run by the emulator's Lambda in execution environments of their own; the web tier idle and the app tier at zero instances; the benchmark itself runs on the same 2 cores.");
     text.AppendLine("- Workload: the original's: `test_00` ... `test_99` (test_NN is `asu-videos/test_0{NN % 8}.mp4`, 0.2-3.6 MB, 2 s, 720p-1080p) uploaded at once with the S3 SDK; the 8 people enrolled from their videos' frames at t = 1 s; every answer checked against the labels.");
     text.AppendLine("- Measured: from the first upload to the 100th `<stem>.txt` in `facerec-output` (polled every 50 ms); each invocation's duration and each environment's initialisation from the functions' REPORT log lines (Lambda's own accounting: the runtime's time from receiving the event to answering, which includes waiting for a core); peak concurrency from the emulator's Lambda.");
-    text.AppendLine(inv, $"- Command: `bench/Video/run.sh{(dashboard ? " --dashboard" : "")}` ({repeats} runs in split mode `single`, then 1 in `sampled`)");
+    var configuration = BuildConfiguration() == "Debug" ? "" : $"CONFIGURATION={BuildConfiguration()} ";
+    text.AppendLine(inv, $"- Command: `{configuration}bench/Video/run.sh{(dashboard ? "" : " --no-dashboard")}` ({repeats} runs in split mode `single`, then 1 in `sampled`)");
     text.AppendLine();
     text.AppendLine("| Run | Mode | Uploads done | All 100 answered | Correct | video-splitting warm avg / p50 / p99 / max | cold starts (init median / max) | peak | face-recognition warm avg / p50 / p99 / max | cold starts (init median / max) | peak |");
     text.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");

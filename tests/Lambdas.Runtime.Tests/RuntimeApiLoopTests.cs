@@ -61,6 +61,19 @@ public sealed class RuntimeApiLoopTests(EmulatorClients clients) : IClassFixture
     }
 
     [Fact]
+    public async Task An_answer_the_Runtime_API_refuses_does_not_end_the_environment()
+    {
+        var refused = _api.Invoke(Notifications.ObjectCreated("b", "late.mp4"), refuseAnswer: true);
+        await _api.ReplyTo(refused).WaitAsync(s_timeout, TestContext.Current.CancellationToken);
+        var next = _api.Invoke(Notifications.ObjectCreated("b", "next.mp4"));
+
+        var reply = await _api.ReplyTo(next).WaitAsync(s_timeout, TestContext.Current.CancellationToken);
+
+        Assert.Equal(RuntimeReplyKind.Response, reply.Kind);
+        Assert.Equal(["late.mp4", "next.mp4"], _handler.Calls.Select(c => c.Event.Records[0].Key));
+    }
+
+    [Fact]
     public async Task Rejected_input_and_malformed_events_are_errors_too()
     {
         _handler.Behaviour = (_, _, _) => throw new InputRejectedException("The file is empty (0 bytes).");

@@ -46,6 +46,9 @@ internal sealed class ExecutionEnvironment : IRuntimeApiTarget, IAsyncDisposable
     private RuntimeApiServer? _api;
     private Process? _process;
     private Invocation? _current;
+
+    /// <summary>Whether the runtime has been handed <see cref="_current"/> (by a next).</summary>
+    private bool _delivered;
     private long _currentStartedAt;
     private ITimer? _timeout;
     private int _invocations;
@@ -153,12 +156,14 @@ internal sealed class ExecutionEnvironment : IRuntimeApiTarget, IAsyncDisposable
             if (State != EnvironmentState.Idle) throw new InvalidOperationException($"Environment {Id} is {State}, not idle.");
             State = EnvironmentState.Busy;
             _current = invocation;
+            _delivered = false;
             _currentStartedAt = _clock.GetTimestamp();
             Interlocked.Increment(ref _invocations);
             _timeout = _clock.CreateTimer(_ => TimedOut(invocation), null, _function.Timeout, Timeout.InfiniteTimeSpan);
+            _logs.Write(_function.Name, Id, $"START RequestId: {invocation.RequestId} Version: $LATEST", invocation);
+            // Queued under the gate: a next that arrives now finds it waiting rather than taking it for unanswered.
+            _queue.Writer.TryWrite(invocation);
         }
-        _logs.Write(_function.Name, Id, $"START RequestId: {invocation.RequestId} Version: $LATEST", invocation);
-        _queue.Writer.TryWrite(invocation);
         var result = await invocation.Completion;
         lock (_gate)
         {
@@ -185,9 +190,9 @@ internal sealed class ExecutionEnvironment : IRuntimeApiTarget, IAsyncDisposable
                 InitDurationMs = _clock.GetElapsedTime(_startedAt).TotalMilliseconds;
                 _init.TrySetResult(new InitOutcome(InitDurationMs.Value));
             }
-            else if (_current is { } unanswered && _queue.Reader.Count == 0)
+            else if (_current is { } unanswered && _delivered)
             {
-                // Asking for more work without answering the current invocation ends that invocation.
+                // Asking for more work without answering the invocation it was given ends that invocation.
                 Finish(unanswered, InvocationResult.Error(unanswered.RequestId, "Runtime.InvalidResponse",
                     "The runtime asked for the next invocation without answering this one.", Elapsed()));
             }
@@ -195,7 +200,18 @@ internal sealed class ExecutionEnvironment : IRuntimeApiTarget, IAsyncDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, _ending.Token);
         try
         {
-            var invocation = await _queue.Reader.ReadAsync(linked.Token);
+            Invocation invocation;
+            while (true)
+            {
+                invocation = await _queue.Reader.ReadAsync(linked.Token);
+                lock (_gate)
+                {
+                    // One that ended before it was handed over (it timed out waiting) is not delivered.
+                    if (_current != invocation) continue;
+                    _delivered = true;
+                    break;
+                }
+            }
             var deadline = _clock.GetUtcNow() + _function.Timeout - _clock.GetElapsedTime(_currentStartedAt);
             return new Delivery(invocation, deadline, _function.Arn);
         }

@@ -39,23 +39,30 @@ internal sealed partial class RuntimeApiLoop(RuntimeApiClient runtimeApi, Functi
 
     private async Task HandleAsync(RuntimeInvocation invocation, CancellationToken stoppingToken)
     {
+        Task answer;
         if (AsSqsBatch(invocation.EventJson) is { } batch)
         {
             var failures = await batches.HandleAsync(batch, invocation.RequestId, invocation.Deadline, stoppingToken);
-            await runtimeApi.RespondAsync(invocation.RequestId,
+            answer = runtimeApi.RespondAsync(invocation.RequestId,
                 JsonSerializer.Serialize(new BatchResponse([.. failures.Select(id => new BatchItemFailure(id))]), RuntimeApiJson.Default.BatchResponse), stoppingToken);
-            return;
-        }
-
-        var timeout = invocation.Deadline - time.GetUtcNow();
-        var result = await invoker.InvokeAsync(invocation.EventJson, invocation.RequestId, timeout > TimeSpan.Zero ? timeout : TimeSpan.FromSeconds(1), stoppingToken);
-        if (result.Result is InvocationResult.Success or InvocationResult.Ignored)
-        {
-            await runtimeApi.RespondAsync(invocation.RequestId, "{}", stoppingToken);
         }
         else
         {
-            await runtimeApi.ReportErrorAsync(invocation.RequestId, new RuntimeError(result.Cause ?? "Failed.", result.ErrorType ?? "Error", []), stoppingToken);
+            var timeout = invocation.Deadline - time.GetUtcNow();
+            var result = await invoker.InvokeAsync(invocation.EventJson, invocation.RequestId, timeout > TimeSpan.Zero ? timeout : TimeSpan.FromSeconds(1), stoppingToken);
+            answer = result.Result is InvocationResult.Success or InvocationResult.Ignored
+                ? runtimeApi.RespondAsync(invocation.RequestId, "{}", stoppingToken)
+                : runtimeApi.ReportErrorAsync(invocation.RequestId, new RuntimeError(result.Cause ?? "Failed.", result.ErrorType ?? "Error", []), stoppingToken);
+        }
+        try
+        {
+            await answer;
+        }
+        catch (HttpRequestException e) when (e.StatusCode is { } status && (int)status is >= 400 and < 500)
+        {
+            // Refused (the invocation is no longer this environment's, or the answer is too large): Lambda has settled
+            // it; the environment carries on with the next one.
+            LogAnswerRefused(invocation.RequestId, (int)status, e.Message);
         }
     }
 
@@ -73,6 +80,9 @@ internal sealed partial class RuntimeApiLoop(RuntimeApiClient runtimeApi, Functi
             return null;
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "The Runtime API refused the answer to {RequestId} ({Status}): {Reason}")]
+    private partial void LogAnswerRefused(string requestId, int status, string reason);
 
     [LoggerMessage(LogLevel.Information, "The Runtime API closed ({Reason}); stopping")]
     private partial void LogRuntimeApiGone(string reason);

@@ -18,6 +18,7 @@ internal sealed class FakeRuntimeApi : IAsyncDisposable
     private readonly Channel<(string Id, string Body, DateTimeOffset Deadline)> _events = Channel.CreateUnbounded<(string, string, DateTimeOffset)>();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<RuntimeReply>> _replies = new();
     private readonly TaskCompletionSource<RuntimeReply> _initError = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentDictionary<string, bool> _refused = new();
 
     private FakeRuntimeApi(WebApplication app) => _app = app;
 
@@ -46,13 +47,13 @@ internal sealed class FakeRuntimeApi : IAsyncDisposable
         app.MapPost("/2018-06-01/runtime/invocation/{id}/response", async (string id, HttpRequest request) =>
         {
             fake.Reply(id).TrySetResult(new RuntimeReply(RuntimeReplyKind.Response, await new StreamReader(request.Body).ReadToEndAsync(), null));
-            return Results.Accepted();
+            return fake.Answer(id);
         });
         app.MapPost("/2018-06-01/runtime/invocation/{id}/error", async (string id, HttpRequest request) =>
         {
             fake.Reply(id).TrySetResult(new RuntimeReply(RuntimeReplyKind.Error, await new StreamReader(request.Body).ReadToEndAsync(),
                 request.Headers["Lambda-Runtime-Function-Error-Type"].ToString()));
-            return Results.Accepted();
+            return fake.Answer(id);
         });
         app.MapPost("/2018-06-01/runtime/init/error", async (HttpRequest request) =>
         {
@@ -64,16 +65,22 @@ internal sealed class FakeRuntimeApi : IAsyncDisposable
         return fake;
     }
 
-    /// <summary>Queues an event for the runtime's next call; returns its request id.</summary>
-    public string Invoke(string eventJson, TimeSpan? timeout = null)
+    /// <summary>Queues an event for the runtime's next call; returns its request id. With <paramref name="refuseAnswer"/>
+    /// the answer is recorded but refused as Lambda refuses one for an invocation it no longer runs (400 InvalidRequestID).</summary>
+    public string Invoke(string eventJson, TimeSpan? timeout = null, bool refuseAnswer = false)
     {
         var id = Guid.NewGuid().ToString();
         Reply(id);
+        if (refuseAnswer) _refused[id] = true;
         _events.Writer.TryWrite((id, eventJson, DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromMinutes(1))));
         return id;
     }
 
     public Task<RuntimeReply> ReplyTo(string requestId) => Reply(requestId).Task;
+
+    private IResult Answer(string id) => _refused.ContainsKey(id)
+        ? Results.Json(new Dictionary<string, string> { ["errorType"] = "InvalidRequestID", ["errorMessage"] = $"Invocation {id} is not running." }, statusCode: 400)
+        : Results.Accepted();
 
     private TaskCompletionSource<RuntimeReply> Reply(string id) =>
         _replies.GetOrAdd(id, _ => new TaskCompletionSource<RuntimeReply>(TaskCreationOptions.RunContinuationsAsynchronously));
