@@ -116,8 +116,7 @@ internal sealed class EnvironmentPool(string function, Func<FunctionVersion, int
         }
         foreach (var environment in stale)
         {
-            logger.LogInformation("{Function}: stopping environment {Environment} ({Why})", function, environment.Id,
-                environment.Function.RevisionId != _revision ? "the function changed" : why);
+            environment.Stop(environment.Function.RevisionId != _revision ? "the function changed" : why);
             await DiscardAsync(environment);
         }
     }

@@ -366,9 +366,11 @@ internal sealed class ExecutionEnvironment : IRuntimeApiTarget, IAsyncDisposable
     /// <summary>Ends the environment: the runtime's pending <c>next</c> returns, the process tree is killed.</summary>
     public void Stop(string why)
     {
+        bool first;
         lock (_gate)
         {
             if (State == EnvironmentState.Stopped && _process is { HasExited: true }) return;
+            first = State != EnvironmentState.Stopped;
             State = EnvironmentState.Stopped;
         }
         _ending.Cancel();
@@ -377,7 +379,7 @@ internal sealed class ExecutionEnvironment : IRuntimeApiTarget, IAsyncDisposable
         {
             if (_process is { HasExited: false } process)
             {
-                _logger.LogInformation("{Function}: stopping environment {Environment} (pid {Pid}): {Why}", _function.Name, Id, ProcessId, why);
+                if (first) _logger.LogInformation("{Function}: stopping environment {Environment} (pid {Pid}): {Why}", _function.Name, Id, ProcessId, why);
                 process.Kill(entireProcessTree: true);
             }
         }

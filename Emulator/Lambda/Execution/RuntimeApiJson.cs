@@ -9,9 +9,6 @@ internal sealed record RuntimeErrorDocument(
     [property: JsonPropertyName("errorType")] string? ErrorType,
     [property: JsonPropertyName("stackTrace")] IReadOnlyList<string>? StackTrace = null);
 
-internal sealed record RuntimeApiStatus([property: JsonPropertyName("status")] string Status);
-
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(RuntimeErrorDocument))]
-[JsonSerializable(typeof(RuntimeApiStatus))]
 internal sealed partial class RuntimeApiJson : JsonSerializerContext;
