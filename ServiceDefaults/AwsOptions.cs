@@ -6,7 +6,7 @@ namespace FaceRecognition.ServiceDefaults;
 /// Which cloud answers, bound from the <c>Aws</c> section (the AppHost sets <c>Aws__ServiceUrl</c>, <c>Aws__Region</c>,
 /// <c>Aws__AccessKey</c>, <c>Aws__SecretKey</c>). With a service URL: that endpoint (a local emulator) with
 /// these keys. Without: real AWS in <see cref="Region"/>, with the SDK's default credential chain. In a Lambda
-/// environment of a local cloud (the emulator's, LocalStack's), the endpoint comes as the standard
+/// environment of a local cloud, the endpoint comes as the standard
 /// <c>AWS_ENDPOINT_URL</c> and the keys from the default chain (<c>AWS_ACCESS_KEY_ID</c>, …), as Lambda gives them.
 /// </summary>
 public sealed class AwsOptions : IValidatableObject

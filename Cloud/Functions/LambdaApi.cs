@@ -18,7 +18,7 @@ public sealed class LambdaApiException(HttpStatusCode status, string code, strin
 
 /// <summary>
 /// The Lambda API operations provisioning needs, over HTTP signed with SigV4 by the AWS SDK's own signer
-/// (<see cref="SigV4SigningHandler"/>), against whichever cloud answers: the emulator or LocalStack at their endpoint,
+/// (<see cref="SigV4SigningHandler"/>), against whichever cloud answers: a local cloud at its endpoint,
 /// or AWS's regional endpoint.
 /// </summary>
 public sealed class LambdaApi(HttpClient http) : IDisposable

@@ -9,7 +9,7 @@ namespace FaceRecognition.Lambdas.Runtime;
 
 /// <summary>
 /// Runs one function as an AWS Lambda custom runtime: the process is an execution environment, started by Lambda (on
-/// AWS, LocalStack, or the emulator) with <c>AWS_LAMBDA_RUNTIME_API</c>, <c>AWS_LAMBDA_FUNCTION_NAME</c> and the
+/// AWS or a local cloud) with <c>AWS_LAMBDA_RUNTIME_API</c>, <c>AWS_LAMBDA_FUNCTION_NAME</c> and the
 /// function's variables; it asks the Runtime API for invocations until the environment ends.
 /// </summary>
 public static class FunctionHost

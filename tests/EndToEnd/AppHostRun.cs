@@ -31,6 +31,10 @@ public sealed class AppHostRun : IAsyncDisposable
 
     public string DataDirectory { get; }
 
+    /// <summary>Whether disposing the run deletes its data directory (a test that starts the AppHost again on the same
+    /// data turns it off for the first run).</summary>
+    public bool DeleteDataOnDispose { get; set; } = true;
+
     public Uri EmulatorUrl => App.GetEndpoint(CloudExtensions.EmulatorName, "http");
 
     /// <summary>The endpoint of whichever local cloud this run uses (the emulator, or LocalStack).</summary>
@@ -81,6 +85,7 @@ public sealed class AppHostRun : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
         // A run's data directory holds its buckets and the functions' unpacked packages (hundreds of megabytes).
+        if (!DeleteDataOnDispose) return;
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

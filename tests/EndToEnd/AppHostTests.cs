@@ -71,6 +71,7 @@ public sealed class AppHostTests
         var data = Directory.CreateTempSubdirectory("facerec-e2e-restart-").FullName;
         await using (var first = await AppHostRun.StartAsync(data, _ct))
         {
+            first.DeleteDataOnDispose = false;
             using var s3 = first.S3();
             await s3.PutObjectAsync(new PutObjectRequest { BucketName = "facerec-gallery", Key = "kept.txt", ContentBody = "still here" }, _ct);
         }

@@ -37,8 +37,8 @@ public sealed class FunctionsOnLambdaTests(EmulatorClients clients, KnownFaces f
         await clients.S3.PutObjectAsync(new PutObjectRequest { BucketName = _names.VideoInputBucket, Key = "ann.mp4", FilePath = video }, Cancellation);
         await using var splitApi = await FakeRuntimeApi.StartAsync();
         await using var recognitionApi = await FakeRuntimeApi.StartAsync();
-        Start("FaceRecognition.Lambdas.VideoSplit", splitApi, "video-splitting");
-        Start("FaceRecognition.Lambdas.FaceRecognition", recognitionApi, "face-recognition");
+        Start("VideoSplit", "FaceRecognition.Lambdas.VideoSplit", splitApi, "video-splitting");
+        Start("FaceRecognition", "FaceRecognition.Lambdas.FaceRecognition", recognitionApi, "face-recognition");
 
         var split = await splitApi.ReplyTo(splitApi.Invoke(Notifications.ObjectCreated(_names.VideoInputBucket, "ann.mp4", new FileInfo(video).Length)))
             .WaitAsync(s_timeout, Cancellation);
@@ -60,7 +60,7 @@ public sealed class FunctionsOnLambdaTests(EmulatorClients clients, KnownFaces f
         await clients.S3.PutBucketAsync(_names.VideoOutputBucket, Cancellation);
         await clients.S3.PutObjectAsync(new PutObjectRequest { BucketName = _names.VideoInputBucket, Key = "text.mp4", ContentBody = "not a video" }, Cancellation);
         await using var api = await FakeRuntimeApi.StartAsync();
-        Start("FaceRecognition.Lambdas.VideoSplit", api, "video-splitting");
+        Start("VideoSplit", "FaceRecognition.Lambdas.VideoSplit", api, "video-splitting");
 
         var reply = await api.ReplyTo(api.Invoke(Notifications.ObjectCreated(_names.VideoInputBucket, "text.mp4", 11))).WaitAsync(s_timeout, Cancellation);
 
@@ -73,7 +73,7 @@ public sealed class FunctionsOnLambdaTests(EmulatorClients clients, KnownFaces f
     public async Task A_function_that_cannot_start_reports_an_init_error_and_exits()
     {
         await using var api = await FakeRuntimeApi.StartAsync();
-        var process = Start("FaceRecognition.Lambdas.VideoSplit", api, "video-splitting", ("VideoSplit__Mode", "every-frame"));
+        var process = Start("VideoSplit", "FaceRecognition.Lambdas.VideoSplit", api, "video-splitting", ("VideoSplit__Mode", "every-frame"));
 
         var initError = await api.InitError.WaitAsync(s_timeout, Cancellation);
 
@@ -81,7 +81,7 @@ public sealed class FunctionsOnLambdaTests(EmulatorClients clients, KnownFaces f
         Assert.Equal(1, await process.WaitForExitAsync(s_timeout));
     }
 
-    private FunctionProcess Start(string assemblyName, FakeRuntimeApi api, string functionName, params (string Name, string Value)[] extra)
+    private FunctionProcess Start(string project, string assemblyName, FakeRuntimeApi api, string functionName, params (string Name, string Value)[] extra)
     {
         var environment = new Dictionary<string, string>
         {
@@ -96,7 +96,7 @@ public sealed class FunctionsOnLambdaTests(EmulatorClients clients, KnownFaces f
         {
             environment[name] = value;
         }
-        var process = new FunctionProcess(assemblyName, environment);
+        var process = new FunctionProcess(project, assemblyName, environment);
         _processes.Add(process);
         return process;
     }

@@ -3,17 +3,24 @@ using System.Text;
 
 namespace FaceRecognition.Lambdas.FaceRecognition.Tests.Support;
 
-/// <summary>A built function started as its own process, as Lambda starts a custom runtime (dotnet + its dll), with
-/// the environment Lambda would give it.</summary>
+/// <summary>A built function started as its own process, as Lambda starts a custom runtime, with the environment Lambda
+/// would give it: the function project's own build output (same configuration as the tests), whose runtimeconfig and
+/// dependencies are the function's rather than the test project's.</summary>
 internal sealed class FunctionProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    public FunctionProcess(string assemblyName, IReadOnlyDictionary<string, string> environment)
+    /// <param name="project">The function's folder under Lambdas/ (VideoSplit, FaceRecognition).</param>
+    public FunctionProcess(string project, string assemblyName, IReadOnlyDictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assemblyName + ".dll"));
+        // The tests run from tests/<project>/bin/<configuration>/<framework>/; the function is built to the same place under Lambdas/.
+        var output = new DirectoryInfo(AppContext.BaseDirectory);
+        var (framework, configuration) = (output.Name, output.Parent!.Name);
+        var repository = output.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
+        var directory = Path.Combine(repository, "Lambdas", project, "bin", configuration, framework);
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory };
+        start.ArgumentList.Add(Path.Combine(directory, assemblyName + ".dll"));
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
