@@ -29,13 +29,17 @@ internal sealed class EmulatorLambda(AppHostRun run) : IDisposable
         return await _http.GetByteArrayAsync(new Uri(location), _ct);
     }
 
-    /// <summary>Waits until one of the function's environments is busy with an invocation; returns its process id.</summary>
-    public async Task<int> BusyProcess(string function)
+    /// <summary>Waits until one of the function's environments is busy with an invocation; returns its process id
+    /// (none of <paramref name="except"/>, which the emulator may not have seen end yet).</summary>
+    public async Task<int> BusyProcess(string function, IReadOnlyCollection<int> except)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
         while (true)
         {
-            if ((await Status(function)).Environments.FirstOrDefault(e => e.State == "Busy" && e.ProcessId is not null) is { } busy) return busy.ProcessId!.Value;
+            if ((await Status(function)).Environments.FirstOrDefault(e => e.State == "Busy" && e.ProcessId is { } pid && !except.Contains(pid)) is { } busy)
+            {
+                return busy.ProcessId!.Value;
+            }
             Assert.True(DateTime.UtcNow < deadline, $"No environment of {function} was busy within 2 minutes.");
             await Task.Delay(10, _ct);
         }
