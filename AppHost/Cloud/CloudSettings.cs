@@ -34,10 +34,17 @@ internal sealed record CloudSettings(
         {
             throw new DistributedApplicationException($"Cloud:Backend is '{backendText}'; use Emulator, LocalStack or Aws.");
         }
+        var prefix = configuration["Cloud:Prefix"];
+        if (backend == CloudBackend.Aws && (prefix is null || prefix == TopologyNames.DefaultPrefix))
+        {
+            throw new DistributedApplicationException(
+                $"Cloud:Backend=Aws needs a Cloud:Prefix of your own: bucket names are global across AWS, so '{TopologyNames.DefaultPrefix}-…' buckets " +
+                "belong to someone else. Use the prefix you deployed with (./deploy.sh --prefix P), e.g. --Cloud:Prefix=facerec-<your name>.");
+        }
         TopologyNames names;
         try
         {
-            names = new TopologyNames(configuration["Cloud:Prefix"] ?? TopologyNames.DefaultPrefix);
+            names = new TopologyNames(prefix ?? TopologyNames.DefaultPrefix);
         }
         catch (ArgumentException e)
         {

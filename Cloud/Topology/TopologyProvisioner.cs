@@ -26,6 +26,17 @@ public sealed class TopologyProvisioner(IAmazonS3 s3, IAmazonSQS sqs, ILogger lo
             arns[queue.Name] = await EnsureQueue(queue, arns, cancellationToken);
         }
 
+        // S3 checks, when a notification is configured, that the queue's policy lets it send there (AWS does; the
+        // emulator records the policy).
+        foreach (var group in topology.Notifications.GroupBy(n => n.Queue, StringComparer.Ordinal))
+        {
+            var arn = arns.TryGetValue(group.Key, out var queueArn)
+                ? queueArn
+                : throw new InvalidOperationException($"Notification '{group.First().Id}' names queue '{group.Key}', which the topology does not declare.");
+            var url = (await sqs.GetQueueUrlAsync(group.Key, cancellationToken)).QueueUrl;
+            await sqs.SetQueueAttributesAsync(url, new Dictionary<string, string> { ["Policy"] = QueuePolicy.AllowNotifications(arn, group.Select(n => n.Bucket)) }, cancellationToken);
+        }
+
         foreach (var group in topology.Notifications.GroupBy(n => n.Bucket, StringComparer.Ordinal))
         {
             await s3.PutBucketNotificationAsync(new PutBucketNotificationRequest

@@ -51,6 +51,43 @@ public sealed class TopologyProvisionerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EachNotifiedQueueLetsS3SendOnlyItsOwnBucketsEvents()
+    {
+        var names = new TopologyNames("policies");
+        var topology = SystemTopology.For(names);
+        await Provision(topology);
+
+        foreach (var queue in topology.Queues)
+        {
+            var url = (await _sqs.GetQueueUrlAsync(queue.Name, _ct)).QueueUrl;
+            var attributes = (await _sqs.GetQueueAttributesAsync(url, ["Policy", "QueueArn"], _ct)).Attributes;
+            var notifying = topology.Notifications.Where(n => n.Queue == queue.Name).Select(n => n.Bucket).Distinct().ToList();
+            if (notifying.Count == 0)
+            {
+                Assert.False(attributes.ContainsKey("Policy"), $"{queue.Name} receives no notification, so it needs no policy");
+                continue;
+            }
+            using var policy = System.Text.Json.JsonDocument.Parse(attributes["Policy"]);
+            var statements = policy.RootElement.GetProperty("Statement").EnumerateArray().ToList();
+            Assert.Equal(notifying.Count, statements.Count);
+            foreach (var (statement, bucket) in statements.Zip(notifying))
+            {
+                Assert.Equal("Allow", statement.GetProperty("Effect").GetString());
+                Assert.Equal("s3.amazonaws.com", statement.GetProperty("Principal").GetProperty("Service").GetString());
+                Assert.Equal("sqs:SendMessage", statement.GetProperty("Action").GetString());
+                Assert.Equal(attributes["QueueArn"], statement.GetProperty("Resource").GetString());
+                var condition = statement.GetProperty("Condition");
+                Assert.Equal($"arn:aws:s3:::{bucket}", condition.GetProperty("ArnEquals").GetProperty("aws:SourceArn").GetString());
+                Assert.Equal(attributes["QueueArn"].Split(':')[4], condition.GetProperty("StringEquals").GetProperty("aws:SourceAccount").GetString());
+            }
+        }
+    }
+
+    [Fact]
+    public void AQueuePolicyNeedsAQueueArn() =>
+        Assert.Throws<ArgumentException>(() => QueuePolicy.AllowNotifications("https://sqs.us-east-1.amazonaws.com/1/q", ["b"]));
+
+    [Fact]
     public async Task ProvisionedNotificationsDeliverEvents()
     {
         var names = new TopologyNames("events");

@@ -108,9 +108,25 @@ public sealed class AppHostTests
     }
 
     [Fact]
+    public async Task TheAwsBackendWithoutAPrefixOfItsOwnIsRefusedWithGuidance()
+    {
+        foreach (var arguments in new[] { new[] { "--Cloud:Backend=Aws" }, ["--Cloud:Backend=Aws", "--Cloud:Prefix=facerec"] })
+        {
+            var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
+            {
+                var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(arguments, _ct);
+                await using var app = await builder.BuildAsync(_ct);
+            });
+            var message = Flatten(error);
+            Assert.Contains("Cloud:Prefix of your own", message, StringComparison.Ordinal);
+            Assert.Contains("./deploy.sh --prefix", message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task TheAwsBackendRunsNoEmulatorAndStillProvisions()
     {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["--Cloud:Backend=Aws"], _ct);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["--Cloud:Backend=Aws", "--Cloud:Prefix=facerec-tests"], _ct);
         await using var app = await builder.BuildAsync(_ct);
         var model = app.Services.GetRequiredService<DistributedApplicationModel>();
         Assert.DoesNotContain(model.Resources, r => r.Name is CloudExtensions.EmulatorName or CloudExtensions.LocalStackName);
@@ -121,7 +137,7 @@ public sealed class AppHostTests
     [Fact]
     public async Task ServicesRunFullyOptimisedFromTheFirstRequest()
     {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["--Cloud:Backend=Aws"], _ct);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["--Cloud:Backend=Aws", "--Cloud:Prefix=facerec-tests"], _ct);
         await using var app = await builder.BuildAsync(_ct);
         var model = app.Services.GetRequiredService<DistributedApplicationModel>();
 
