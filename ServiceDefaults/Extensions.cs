@@ -72,6 +72,11 @@ public static class Extensions
         {
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }
+        else if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]))
+        {
+            // Traces only (on EC2 the CloudWatch agent takes OTLP traces for X-Ray; logs go to CloudWatch Logs from the service's output).
+            builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddOtlpExporter());
+        }
         return builder;
     }
 

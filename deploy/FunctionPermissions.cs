@@ -1,6 +1,6 @@
-using Amazon.CDK;
 using Amazon.CDK.AWS.IAM;
 using FaceRecognition.Cloud.Topology;
+using static FaceRecognition.Deploy.Statements;
 
 namespace FaceRecognition.Deploy;
 
@@ -14,8 +14,7 @@ internal static class FunctionPermissions
     public static IEnumerable<PolicyStatement> For(string function, TopologyNames names, string queueArn, string deadLetterQueueArn)
     {
         // Its log streams (one per execution environment) are named by Lambda as it goes.
-        yield return Allow("WriteOwnLog", ["logs:CreateLogStream", "logs:PutLogEvents"],
-            [$"arn:{Aws.PARTITION}:logs:{Aws.REGION}:{Aws.ACCOUNT_ID}:log-group:/aws/lambda/{function}:*"]);
+        yield return Allow("WriteOwnLog", ["logs:CreateLogStream", "logs:PutLogEvents"], [LogStreams("/aws/lambda/" + function)]);
         // DeadLetters: looks up its queue and the redrive policy, retries with a shorter visibility, dead-letters with the cause.
         yield return Allow("ReadOwnQueue", ["sqs:GetQueueUrl", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"], [queueArn]);
         yield return Allow("DeadLetterWithCause", ["sqs:GetQueueUrl", "sqs:SendMessage"], [deadLetterQueueArn]);
@@ -29,26 +28,15 @@ internal static class FunctionPermissions
             case TopologyNames.FaceRecognitionFunction:
                 yield return Allow("ReadFramesAndVotes", ["s3:GetObject"], [Objects(names.FramesBucket, "*")]);
                 yield return Allow("WriteVotes", ["s3:PutObject"], [Objects(names.FramesBucket, VideoKeys.Vote("*", 0)[..^"output-00.json".Length] + "*")]);
-                yield return new PolicyStatement(new PolicyStatementProps
-                {
-                    Sid = "ListVotes",
-                    Effect = Effect.ALLOW,
-                    Actions = ["s3:ListBucket"],
-                    Resources = [Bucket(names.FramesBucket)],
-                    Conditions = new Dictionary<string, object> { ["StringLike"] = new Dictionary<string, object> { ["s3:prefix"] = VideoKeys.VotesPrefix("*") } },
-                });
+                yield return Allow("ListVotes", ["s3:ListBucket"], [Bucket(names.FramesBucket)],
+                    new() { ["StringLike"] = new Dictionary<string, object> { ["s3:prefix"] = VideoKeys.VotesPrefix("*") } });
                 yield return Allow("ReadGallery", ["s3:GetObject"], [Objects(names.GalleryBucket, TopologyNames.GalleryObjectKey)]);
+                // GalleryReader reads a missing gallery as an empty one: S3 answers 404 rather than 403 only with ListBucket.
+                yield return Allow("TellMissingGallery", ["s3:ListBucket"], [Bucket(names.GalleryBucket)]);
                 yield return Allow("WriteAnswersAndFailures", ["s3:PutObject"], [Objects(names.VideoOutputBucket, "*")]);
                 break;
             default:
                 throw new InvalidOperationException($"No permissions are defined for the function {function}.");
         }
     }
-
-    private static string Bucket(string name) => $"arn:{Aws.PARTITION}:s3:::{name}";
-
-    private static string Objects(string bucket, string keys) => $"{Bucket(bucket)}/{keys}";
-
-    private static PolicyStatement Allow(string sid, string[] actions, string[] resources) =>
-        new(new PolicyStatementProps { Sid = sid, Effect = Effect.ALLOW, Actions = actions, Resources = resources });
 }

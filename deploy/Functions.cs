@@ -64,7 +64,7 @@ internal static class Functions
         return function;
     }
 
-    private static RetentionDays Retention(int days) => days switch
+    public static RetentionDays Retention(int days) => days switch
     {
         1 => RetentionDays.ONE_DAY,
         3 => RetentionDays.THREE_DAYS,

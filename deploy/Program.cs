@@ -13,8 +13,20 @@ var prefix = new Option<string>("--prefix")
 };
 var output = new Option<string?>("--output") { Description = "Where the templates go (default: the CDK CLI's, or deploy/cdk.out)." };
 var packages = new Option<string?>("--packages") { Description = "The functions' packages (default: artifacts/lambda, built if missing or stale)." };
+var appTierInstances = new Option<int>("--app-tier-instances")
+{
+    Description = "App-tier instances, stopped until the autoscaler starts them (default 20, as the original).",
+    DefaultValueFactory = _ => 20,
+};
+appTierInstances.Validators.Add(result =>
+{
+    if (result.GetValueOrDefault<int>() is < 1 or > DeploySettings.MaxAppTierInstances)
+    {
+        result.AddError($"--app-tier-instances must be between 1 and {DeploySettings.MaxAppTierInstances}.");
+    }
+});
 
-var synth = new Command("synth", "Writes the CloudFormation templates (<stack>.template.json) and the assets they name.") { prefix, output, packages };
+var synth = new Command("synth", "Writes the CloudFormation templates (<stack>.template.json) and the assets they name.") { prefix, output, packages, appTierInstances };
 synth.SetAction(async (parse, cancellationToken) =>
 {
     var repository = PackageOptions.FindRepositoryRoot(AppContext.BaseDirectory);
@@ -23,7 +35,10 @@ synth.SetAction(async (parse, cancellationToken) =>
     var built = await new PackageBuilder(new PackageOptions(repository, packageDirectory), loggers.CreateLogger("packaging")).EnsureAsync(cancellationToken: cancellationToken);
     var names = new TopologyNames(parse.GetValue(prefix)!);
     var outdir = parse.GetValue(output) ?? Environment.GetEnvironmentVariable("CDK_OUTDIR") ?? Path.Combine(repository, "deploy", "cdk.out");
-    var stack = SystemApp.Synthesize(names, new DeploySettings(built.ToDictionary(p => p.Function, p => Path.Combine(packageDirectory, p.File))), outdir);
+    var tiers = await new TierBuilds(repository, Path.Combine(repository, "artifacts", "tiers"), loggers.CreateLogger("tiers")).EnsureAsync(cancellationToken);
+    var settings = new DeploySettings(built.ToDictionary(p => p.Function, p => Path.Combine(packageDirectory, p.File)), tiers,
+        AppTierInstances: parse.GetValue(appTierInstances));
+    var stack = SystemApp.Synthesize(names, settings, outdir);
     Console.WriteLine($"Synthesised {Path.Combine(outdir, stack + ".template.json")}");
     return 0;
 });

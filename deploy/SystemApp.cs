@@ -21,10 +21,18 @@ public static class SystemApp
         }, SystemTopology.For(names), names, settings);
     }
 
+    /// <summary>The CDK app, with the feature flags the stack relies on: the launch templates that require IMDSv2 are
+    /// named uniquely (by default their names are fixed, and two deployments in one account would collide).</summary>
+    public static App NewApp(string outdir) => new(new AppProps
+    {
+        Outdir = outdir,
+        Context = new Dictionary<string, object> { ["@aws-cdk/aws-ec2:uniqueImdsv2TemplateName"] = true },
+    });
+
     /// <summary>Writes the templates into <paramref name="outdir"/>; returns the stack's name.</summary>
     public static string Synthesize(TopologyNames names, DeploySettings settings, string outdir)
     {
-        var app = new App(new AppProps { Outdir = outdir });
+        var app = NewApp(outdir);
         var stack = Build(app, names, settings);
         app.Synth();
         return stack.StackName;

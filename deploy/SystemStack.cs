@@ -62,6 +62,8 @@ internal sealed class SystemStack : Stack
             Functions.Create(this, function, source, queue, deadLetterQueue, names, settings);
         }
 
+        Tiers.Create(this, names, settings);
+
         foreach (var bucket in topology.Buckets)
         {
             _ = new CfnOutput(this, Local(names, bucket.Name) + "-name", new CfnOutputProps { Value = bucket.Name, Description = "Bucket" });

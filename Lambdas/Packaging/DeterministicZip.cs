@@ -4,7 +4,7 @@ namespace FaceRecognition.Lambdas.Packaging;
 
 /// <summary>Zips a folder so that the same files give the same bytes: entries in ordinal order, one fixed timestamp,
 /// Unix modes kept (an executable stays executable, as Lambda needs for <c>bootstrap</c>).</summary>
-internal static class DeterministicZip
+public static class DeterministicZip
 {
     private static readonly DateTimeOffset s_timestamp = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private const int RegularFile = 0x8000;

@@ -9,18 +9,35 @@ namespace FaceRecognition.Deploy.Tests;
 /// with the reason AWS leaves no other way, and each function's role holds exactly what its code calls.</summary>
 public sealed class LeastPrivilegeTests(SynthesizedStack stack)
 {
-    /// <summary>The wildcards a statement may hold, and why each cannot be narrower.</summary>
-    private IReadOnlyList<(Regex Resource, string Reason)> AllowedWildcards =>
-    [
-        (new($@"^arn:\$\{{AWS::Partition\}}:s3:::{Regex.Escape(stack.Names.Prefix)}-[a-z0-9-]+/\*$"),
-            "the objects of one bucket: their keys are the names of uploaded videos, extracted frames and answers, known only at run time"),
-        (new($@"^arn:\$\{{AWS::Partition\}}:s3:::{Regex.Escape(stack.Names.VideoOutputBucket)}/failed/\*\.txt$"),
-            "the failure record of any video (its stem is known only at run time)"),
-        (new($@"^arn:\$\{{AWS::Partition\}}:s3:::{Regex.Escape(stack.Names.FramesBucket)}/\*/votes/\*$"),
-            "the votes of any sampled video's frames (its stem is known only at run time)"),
-        (new(@"^arn:\$\{AWS::Partition\}:logs:\$\{AWS::Region\}:\$\{AWS::AccountId\}:log-group:/aws/lambda/[a-z-]+:\*$"),
-            "a function's log streams, which Lambda creates and names for each execution environment"),
-    ];
+    /// <summary>The wildcards a statement may hold (in a resource, for the actions given), and why each cannot be narrower.</summary>
+    private IReadOnlyList<(Regex Resource, Regex Actions, string Reason)> AllowedWildcards
+    {
+        get
+        {
+            var p = Regex.Escape(stack.Names.Prefix);
+            var any = new Regex(".");
+            return
+            [
+                (new($@"^arn:\$\{{AWS::Partition\}}:s3:::{p}-[a-z0-9-]+/\*$"), any,
+                    "the objects of one bucket: their keys are the names of uploaded pictures and videos, extracted frames and answers, known only at run time"),
+                (new($@"^arn:\$\{{AWS::Partition\}}:s3:::{Regex.Escape(stack.Names.VideoInputBucket)}/\*\.mp4$"), any, "any uploaded video (its stem is the uploader's choice)"),
+                (new($@"^arn:\$\{{AWS::Partition\}}:s3:::{Regex.Escape(stack.Names.VideoOutputBucket)}/(failed/)?\*\.txt$"), any,
+                    "the answer or failure record of any video (its stem is known only at run time)"),
+                (new($@"^arn:\$\{{AWS::Partition\}}:s3:::{Regex.Escape(stack.Names.FramesBucket)}/\*/votes/\*$"), any,
+                    "the votes of any sampled video's frames (its stem is known only at run time)"),
+                (new(@"^arn:\$\{AWS::Partition\}:logs:\$\{AWS::Region\}:\$\{AWS::AccountId\}:log-group:/aws/lambda/[a-z-]+:\*$"), any,
+                    "a function's log streams, which Lambda creates and names for each execution environment"),
+                (new($@"^arn:\$\{{AWS::Partition\}}:logs:\$\{{AWS::Region\}}:\$\{{AWS::AccountId\}}:log-group:/facerec/{p}/(web|app)-tier:\*$"), any,
+                    "a tier's log streams, which the CloudWatch agent creates, one per instance"),
+                (new($@"^arn:\$\{{AWS::Partition\}}:sqs:\$\{{AWS::Region\}}:\$\{{AWS::AccountId\}}:{Regex.Escape(stack.Names.ReplyQueueFor("*"))}$"), any,
+                    "each web-tier process's reply queue, named when it starts"),
+                (new(@"^arn:\$\{AWS::Partition\}:ec2:\$\{AWS::Region\}:\$\{AWS::AccountId\}:instance/\*$"), new("^ec2:(Start|Stop)Instances$"),
+                    "the app-tier instances, chosen by the statement's tag condition (TierTests holds it)"),
+                (new(@"^\*$"), new("^(ec2:DescribeInstances|xray:PutTraceSegments|xray:PutTelemetryRecords)$"),
+                    "EC2's Describe actions and X-Ray's writes have no resource-level permissions"),
+            ];
+        }
+    }
 
     [Fact]
     public void No_statement_allows_a_wildcard_that_is_not_listed_with_its_reason()
@@ -30,10 +47,11 @@ public sealed class LeastPrivilegeTests(SynthesizedStack stack)
         var unlisted = new List<string>();
         foreach (var (where, statement) in statements)
         {
-            unlisted.AddRange(Items(statement["Action"]).Select(Render).Where(a => a.Contains('*', StringComparison.Ordinal)).Select(a => $"{where}: action {a}"));
+            var actions = Items(statement["Action"]).Select(Render).ToList();
+            unlisted.AddRange(actions.Where(a => a.Contains('*', StringComparison.Ordinal)).Select(a => $"{where}: action {a}"));
             unlisted.AddRange(Items(statement["Resource"]).Select(Render)
-                .Where(r => r.Contains('*', StringComparison.Ordinal) && !AllowedWildcards.Any(w => w.Resource.IsMatch(r)))
-                .Select(r => $"{where}: resource {r}"));
+                .Where(r => r.Contains('*', StringComparison.Ordinal) && !AllowedWildcards.Any(w => w.Resource.IsMatch(r) && actions.All(w.Actions.IsMatch)))
+                .Select(r => $"{where}: resource {r} for {string.Join(", ", actions)}"));
             if (statement["Principal"] is JsonValue principal && (string?)principal == "*") unlisted.Add($"{where}: principal *");
         }
         Assert.True(unlisted.Count == 0, "Wildcards not listed with a reason:\n" + string.Join('\n', unlisted));
@@ -52,7 +70,7 @@ public sealed class LeastPrivilegeTests(SynthesizedStack stack)
             $"s3:GetObject {n.VideoInputBucket}/*",
             $"s3:PutObject {n.FramesBucket}/*",
             $"s3:PutObject {n.VideoOutputBucket}/failed/*.txt",
-        ]), Permissions(TopologyNames.VideoSplitFunction));
+        ]), Permissions(FunctionRole(TopologyNames.VideoSplitFunction)));
     }
 
     [Fact]
@@ -69,9 +87,61 @@ public sealed class LeastPrivilegeTests(SynthesizedStack stack)
             $"s3:PutObject {n.FramesBucket}/*/votes/*",
             $"s3:ListBucket {n.FramesBucket} if s3:prefix like */votes/",
             $"s3:GetObject {n.GalleryBucket}/{TopologyNames.GalleryObjectKey}",
+            $"s3:ListBucket {n.GalleryBucket}",
             $"s3:PutObject {n.VideoOutputBucket}/*",
-        ]), Permissions(TopologyNames.FaceRecognitionFunction));
+        ]), Permissions(FunctionRole(TopologyNames.FaceRecognitionFunction)));
     }
+
+    [Fact]
+    public void The_web_tier_may_upload_read_answers_edit_the_gallery_send_requests_own_reply_queues_and_scale_the_app_tier()
+    {
+        var n = stack.Names;
+        Assert.Equal(Sorted(
+        [
+            $"s3:PutObject {n.InputBucket}/*",
+            $"s3:GetObject {n.OutputBucket}/*",
+            $"s3:GetObject {n.GalleryBucket}/{TopologyNames.GalleryObjectKey}", $"s3:PutObject {n.GalleryBucket}/{TopologyNames.GalleryObjectKey}",
+            $"s3:PutObject {n.VideoInputBucket}/*.mp4", $"s3:GetObject {n.VideoInputBucket}/*.mp4", $"s3:AbortMultipartUpload {n.VideoInputBucket}/*.mp4",
+            $"s3:GetObject {n.VideoOutputBucket}/*.txt", $"s3:DeleteObject {n.VideoOutputBucket}/*.txt",
+            $"s3:GetObject {n.VideoOutputBucket}/failed/*.txt", $"s3:DeleteObject {n.VideoOutputBucket}/failed/*.txt",
+            $"s3:ListBucket {n.FramesBucket}", $"s3:ListBucket {n.OutputBucket}", $"s3:ListBucket {n.GalleryBucket}",
+            $"s3:ListBucket {n.VideoInputBucket}", $"s3:ListBucket {n.VideoOutputBucket}",
+            $"sqs:GetQueueUrl queue:{n.RequestQueue}", $"sqs:SendMessage queue:{n.RequestQueue}", $"sqs:GetQueueAttributes queue:{n.RequestQueue}",
+            .. new[] { "CreateQueue", "GetQueueUrl", "ReceiveMessage", "DeleteMessage", "DeleteQueue" }.Select(a => $"sqs:{a} queue:{n.ReplyQueueFor("*")}"),
+            "ec2:DescribeInstances *",
+            $"ec2:StartInstances instance/* if tagged FaceRecognition:Deployment={n.Prefix}, Name like app-tier-instance-*",
+            $"ec2:StopInstances instance/* if tagged FaceRecognition:Deployment={n.Prefix}, Name like app-tier-instance-*",
+            .. Common("web-tier"),
+        ]), Permissions(InstanceRole("web-tier")));
+    }
+
+    [Fact]
+    public void The_app_tier_may_take_requests_reply_read_pictures_write_answers_and_extend_the_gallery()
+    {
+        var n = stack.Names;
+        var expected = Sorted(
+        [
+            .. new[] { "GetQueueUrl", "ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility" }.Select(a => $"sqs:{a} queue:{n.RequestQueue}"),
+            $"sqs:GetQueueUrl queue:{n.ReplyQueueFor("*")}", $"sqs:SendMessage queue:{n.ReplyQueueFor("*")}",
+            $"s3:GetObject {n.InputBucket}/*",
+            $"s3:ListBucket {n.InputBucket} if s3:prefix like enroll/*",
+            $"s3:PutObject {n.OutputBucket}/*",
+            $"s3:GetObject {n.GalleryBucket}/{TopologyNames.GalleryObjectKey}", $"s3:PutObject {n.GalleryBucket}/{TopologyNames.GalleryObjectKey}",
+            $"s3:ListBucket {n.GalleryBucket}",
+            .. Common("app-tier"),
+        ]);
+        // Every app-tier instance runs with the one app-tier role.
+        var roles = Enumerable.Range(1, 20).Select(i => InstanceRole($"app-tier-instance-{i}")).Distinct().ToList();
+        Assert.Equal(expected, Permissions(Assert.Single(roles)));
+    }
+
+    /// <summary>Both tiers: their own build, their own log group (through the CloudWatch agent), traces to X-Ray.</summary>
+    private IEnumerable<string> Common(string tier) =>
+    [
+        "s3:GetObject build",
+        .. new[] { "CreateLogStream", "PutLogEvents", "DescribeLogStreams" }.Select(a => $"logs:{a} log-group:/facerec/{stack.Names.Prefix}/{tier}:*"),
+        "xray:PutTraceSegments *", "xray:PutTelemetryRecords *",
+    ];
 
     /// <summary>What the event source mapping needs of the queue (granted with it).</summary>
     private static IEnumerable<string> Consume(string queue) =>
@@ -87,27 +157,53 @@ public sealed class LeastPrivilegeTests(SynthesizedStack stack)
 
     private static List<string> Sorted(IEnumerable<string> permissions) => [.. permissions.Order(StringComparer.Ordinal)];
 
-    /// <summary>Each action on each resource the function's role allows, with queues and buckets by name.</summary>
-    private List<string> Permissions(string function)
+    private string FunctionRole(string function) =>
+        Target(stack.OfType("AWS::Lambda::Function").Single(f => (string?)f.Properties["FunctionName"] == function).Properties["Role"]);
+
+    /// <summary>The role of the instance tagged Name = <paramref name="name"/> (through its instance profile).</summary>
+    private string InstanceRole(string name)
     {
-        var functionRole = Target(stack.OfType("AWS::Lambda::Function").Single(f => (string?)f.Properties["FunctionName"] == function).Properties["Role"]);
+        var instance = stack.OfType("AWS::EC2::Instance").Single(i => i.Properties["Tags"]!.AsArray().Any(t => (string?)t!["Key"] == "Name" && (string?)t["Value"] == name));
+        var profile = stack.Resources[Target(instance.Properties["IamInstanceProfile"])]!["Properties"]!;
+        return Target(Assert.Single(profile["Roles"]!.AsArray()));
+    }
+
+    /// <summary>Each action on each resource the role allows, with queues and buckets by name.</summary>
+    private List<string> Permissions(string role)
+    {
         var queues = stack.OfType("AWS::SQS::Queue").ToDictionary(q => q.Id, q => (string)q.Properties["QueueName"]!);
         var permissions = new List<string>();
-        foreach (var (role, statement) in RoleStatements().Where(s => s.Role == functionRole && (string?)s.Statement["Effect"] == "Allow"))
+        foreach (var (_, statement) in RoleStatements().Where(s => s.Role == role && (string?)s.Statement["Effect"] == "Allow"))
         {
             foreach (var action in Items(statement["Action"]).Select(Render))
             {
                 foreach (var resource in Items(statement["Resource"]).Select(Render))
                 {
-                    var readable = Regex.Replace(resource, @"^\$\{(\w+)\.Arn\}$", m => "queue:" + queues[m.Groups[1].Value]);
-                    readable = Regex.Replace(readable, @"^arn:\$\{AWS::Partition\}:s3:::", "");
-                    readable = Regex.Replace(readable, @"^arn:\$\{AWS::Partition\}:logs:\$\{AWS::Region\}:\$\{AWS::AccountId\}:", "");
-                    var condition = statement["Condition"]?["StringLike"]?["s3:prefix"] is { } prefix ? $" if s3:prefix like {Render(prefix)}" : "";
-                    permissions.Add($"{action} {readable}{condition}");
+                    permissions.Add($"{action} {Readable(resource, queues)}{Readable(statement["Condition"])}");
                 }
             }
         }
         return Sorted(permissions);
+    }
+
+    private static string Readable(string resource, Dictionary<string, string> queues)
+    {
+        var readable = Regex.Replace(resource, @"^\$\{(\w+)\.Arn\}$", m => "queue:" + queues[m.Groups[1].Value]);
+        readable = Regex.Replace(readable, @"^arn:\$\{AWS::Partition\}:s3:::cdk-[a-z0-9]+-assets-\$\{AWS::AccountId\}-\$\{AWS::Region\}/[0-9a-f]{64}\.zip$", "build");
+        readable = Regex.Replace(readable, @"^arn:\$\{AWS::Partition\}:s3:::", "");
+        readable = Regex.Replace(readable, @"^arn:\$\{AWS::Partition\}:sqs:\$\{AWS::Region\}:\$\{AWS::AccountId\}:", "queue:");
+        return Regex.Replace(readable, @"^arn:\$\{AWS::Partition\}:(logs|ec2):\$\{AWS::Region\}:\$\{AWS::AccountId\}:", "");
+    }
+
+    private static string Readable(JsonNode? condition)
+    {
+        if (condition is null) return "";
+        if (condition["StringLike"]?["s3:prefix"] is { } prefix) return $" if s3:prefix like {Render(prefix)}";
+        var tags = condition.AsObject().SelectMany(c => c.Value!.AsObject().Select(t => (Operator: c.Key, Key: t.Key, Value: Render(t.Value))))
+            .Where(t => t.Key.StartsWith("ec2:ResourceTag/", StringComparison.Ordinal))
+            .OrderBy(t => t.Key, StringComparer.Ordinal)
+            .Select(t => $"{t.Key["ec2:ResourceTag/".Length..]}{(t.Operator == "StringLike" ? " like " : "=")}{t.Value}");
+        return " if tagged " + string.Join(", ", tags);
     }
 
     /// <summary>Every statement of every role: inline policies and the policies attached to it.</summary>

@@ -17,7 +17,10 @@ public sealed class SynthesizedStack : IAsyncLifetime
 
     public Template Template { get; private set; } = null!;
 
-    public JsonObject Resources { get; private set; } = null!;
+    /// <summary>The template's JSON.</summary>
+    public JsonObject Root { get; private set; } = null!;
+
+    public JsonObject Resources => Root["Resources"]!.AsObject();
 
     public async ValueTask InitializeAsync()
     {
@@ -28,12 +31,13 @@ public sealed class SynthesizedStack : IAsyncLifetime
         var repository = PackageOptions.FindRepositoryRoot(AppContext.BaseDirectory);
         var output = PackageOptions.DefaultOutput(repository);
         var packages = await new PackageBuilder(new PackageOptions(repository, output), NullLogger.Instance).EnsureAsync(cancellationToken: TestContext.Current.CancellationToken);
-        var app = new App(new AppProps { Outdir = _outdir });
-        var stack = SystemApp.Build(app, Names, new DeploySettings(packages.ToDictionary(p => p.Function, p => Path.Combine(output, p.File))));
+        var app = SystemApp.NewApp(_outdir);
+        var tiers = await new TierBuilds(repository, Path.Combine(repository, "artifacts", "tiers"), NullLogger.Instance).EnsureAsync(TestContext.Current.CancellationToken);
+        var stack = SystemApp.Build(app, Names, new DeploySettings(packages.ToDictionary(p => p.Function, p => Path.Combine(output, p.File)), tiers));
         var assembly = app.Synth();
         var json = await File.ReadAllTextAsync(Path.Combine(assembly.Directory, stack.TemplateFile), TestContext.Current.CancellationToken);
         Template = Template.FromString(json);
-        Resources = JsonNode.Parse(json)!["Resources"]!.AsObject();
+        Root = JsonNode.Parse(json)!.AsObject();
     }
 
     private readonly string _outdir = Directory.CreateTempSubdirectory("facerec-cdk-").FullName;
