@@ -15,7 +15,7 @@ namespace FaceRecognition.Deploy;
 /// its SQS event source mapping as locally.</summary>
 internal static class Functions
 {
-    public static LambdaFunction Create(Construct scope, FunctionSpec spec, EventSourceSpec source, Queue queue, Queue deadLetterQueue,
+    public static LambdaFunction Create(Construct scope, FunctionSpec spec, EventSourceSpec source, Queue queue,
         TopologyNames names, DeploySettings settings)
     {
         if (!settings.PackageZips.TryGetValue(spec.Name, out var zip) || !File.Exists(zip))
@@ -30,13 +30,14 @@ internal static class Functions
         });
         var role = new Role(scope, spec.Name + "-role", new RoleProps
         {
+            RoleName = SystemPermissions.RoleName(names, spec.Name),
             Description = $"The {spec.Name} function: only what its handler does.",
             AssumedBy = new ServicePrincipal("lambda.amazonaws.com"),
             InlinePolicies = new Dictionary<string, PolicyDocument>
             {
                 ["least-privilege"] = new(new PolicyDocumentProps
                 {
-                    Statements = [.. FunctionPermissions.For(spec.Name, names, queue.QueueArn, deadLetterQueue.QueueArn)],
+                    Statements = Statements.For(spec.Name, names),
                 }),
             },
         });

@@ -1,21 +1,21 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.IAM;
+using FaceRecognition.Cloud.Topology;
 
 namespace FaceRecognition.Deploy;
 
-/// <summary>How the roles' statements are written: allow statements with a reason-giving Sid, and the ARNs of this
-/// deployment's buckets, objects, queues and log groups (partition, region and account from the stack).</summary>
+/// <summary>The system's permission statements (<see cref="SystemPermissions"/>) as CDK policy statements: ARNs with
+/// pseudo parameters become <c>Fn::Sub</c>, resolved by CloudFormation in the account and region deployed to.</summary>
 internal static class Statements
 {
-    public static PolicyStatement Allow(string sid, string[] actions, string[] resources, Dictionary<string, object>? conditions = null) =>
-        new(new PolicyStatementProps { Sid = sid, Effect = Effect.ALLOW, Actions = actions, Resources = resources, Conditions = conditions });
+    public static PolicyStatement[] For(string component, TopologyNames names) => [.. SystemPermissions.For(component, names).Select(ToCdk)];
 
-    public static string Bucket(string name) => $"arn:{Aws.PARTITION}:s3:::{name}";
-
-    public static string Objects(string bucket, string keys) => $"{Bucket(bucket)}/{keys}";
-
-    public static string Queue(string name) => $"arn:{Aws.PARTITION}:sqs:{Aws.REGION}:{Aws.ACCOUNT_ID}:{name}";
-
-    /// <summary>The streams of a log group (named at run time by whoever writes them).</summary>
-    public static string LogStreams(string logGroup) => $"arn:{Aws.PARTITION}:logs:{Aws.REGION}:{Aws.ACCOUNT_ID}:log-group:{logGroup}:*";
+    public static PolicyStatement ToCdk(PermissionStatement statement) => new(new PolicyStatementProps
+    {
+        Sid = statement.Sid,
+        Effect = Effect.ALLOW,
+        Actions = [.. statement.Actions],
+        Resources = [.. statement.Resources.Select(r => r.Contains("${", StringComparison.Ordinal) ? Fn.Sub(r) : r)],
+        Conditions = statement.Conditions?.ToDictionary(c => c.Key, c => (object)c.Value.ToDictionary(v => v.Key, v => (object)v.Value)),
+    });
 }

@@ -57,9 +57,7 @@ internal sealed class SystemStack : Stack
         foreach (var function in topology.Functions)
         {
             var source = topology.EventSources.Single(e => e.Function == function.Name);
-            var queue = queues[source.Queue];
-            var deadLetterQueue = queues[topology.Queues.Single(q => q.Name == source.Queue).DeadLetter!.QueueName];
-            Functions.Create(this, function, source, queue, deadLetterQueue, names, settings);
+            Functions.Create(this, function, source, queues[source.Queue], names, settings);
         }
 
         Tiers.Create(this, names, settings);

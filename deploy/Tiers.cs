@@ -38,7 +38,7 @@ internal static class Tiers
             ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = "http://127.0.0.1:4317",
         };
 
-        var appTier = Tier(scope, TierDefinition.App, names, settings, (logGroup, build) => TierPermissions.AppTier(names, logGroup, build));
+        var appTier = Tier(scope, TierDefinition.App, SystemPermissions.AppTier, names, settings);
         var appTierGroup = Network.AppTier(scope, vpc);
         for (var n = 1; n <= settings.AppTierInstances; n++)
         {
@@ -58,10 +58,10 @@ internal static class Tiers
                 UserData = TierUserData.Render(TierDefinition.App, appTier.Build.S3ObjectUrl, appTier.LogGroup,
                     new Dictionary<string, string>(shared) { ["OTEL_SERVICE_NAME"] = name }, stopWhenInstalled: true),
             });
-            Tags.Of(instance).Add(TierPermissions.DeploymentTag, names.Prefix);
+            Tags.Of(instance).Add(SystemPermissions.DeploymentTag, names.Prefix);
         }
 
-        var webTier = Tier(scope, TierDefinition.Web, names, settings, (logGroup, build) => TierPermissions.WebTier(names, logGroup, build));
+        var webTier = Tier(scope, TierDefinition.Web, SystemPermissions.WebTier, names, settings);
         var web = new Instance_(scope, "web-tier", new InstanceProps
         {
             InstanceName = "web-tier",
@@ -79,10 +79,10 @@ internal static class Tiers
                 ["ASPNETCORE_HTTP_PORTS"] = settings.WebTierPort.ToString(CultureInfo.InvariantCulture),
                 ["Scaling__Enabled"] = "true",
                 ["Scaling__MaxInstances"] = settings.AppTierInstances.ToString(CultureInfo.InvariantCulture),
-                ["Scaling__InstanceNamePattern"] = TierPermissions.AppTierNamePattern,
+                ["Scaling__InstanceNamePattern"] = SystemPermissions.AppTierNamePattern,
             }, stopWhenInstalled: false),
         });
-        Tags.Of(web).Add(TierPermissions.DeploymentTag, names.Prefix);
+        Tags.Of(web).Add(SystemPermissions.DeploymentTag, names.Prefix);
 
         _ = new CfnOutput(scope, WebTierUrlOutput, new CfnOutputProps
         {
@@ -93,30 +93,37 @@ internal static class Tiers
 
     private sealed record TierResources(Role Role, Asset Build, string LogGroup);
 
-    /// <summary>A tier's build asset, log group and role (its statements from <see cref="TierPermissions"/>).</summary>
-    private static TierResources Tier(Construct scope, TierDefinition tier, TopologyNames names, DeploySettings settings,
-        Func<string, string, IEnumerable<PolicyStatement>> statements)
+    /// <summary>A tier's build asset, log group and role: the tier's statements (<see cref="SystemPermissions"/>) and
+    /// reading its own build.</summary>
+    private static TierResources Tier(Construct scope, TierDefinition tier, string component, TopologyNames names, DeploySettings settings)
     {
         if (!settings.TierZips.TryGetValue(tier.Name, out var zip) || !File.Exists(zip))
         {
             throw new InvalidOperationException($"No build of the {tier.Name} (expected {zip ?? "a zip"}); ./deploy.sh builds it.");
         }
         var build = new Asset(scope, tier.Name + "-build", new AssetProps { Path = zip });
-        var logGroupName = $"/facerec/{names.Prefix}/{tier.Name}";
+        var logGroupName = SystemPermissions.LogGroup(names, component);
         _ = new LogGroup(scope, tier.Name + "-log", new LogGroupProps
         {
             LogGroupName = logGroupName,
             Retention = Functions.Retention(settings.LogRetentionDays),
             RemovalPolicy = RemovalPolicy.DESTROY,
         });
-        var buildObject = $"arn:{Aws.PARTITION}:s3:::{build.S3BucketName}/{build.S3ObjectKey}";
+        var readOwnBuild = new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "ReadOwnBuild",
+            Effect = Effect.ALLOW,
+            Actions = ["s3:GetObject"],
+            Resources = [$"arn:{Aws.PARTITION}:s3:::{build.S3BucketName}/{build.S3ObjectKey}"],
+        });
         var role = new Role(scope, tier.Name + "-role", new RoleProps
         {
+            RoleName = SystemPermissions.RoleName(names, component),
             Description = $"The {tier.Name} instances: only what its code does.",
             AssumedBy = new ServicePrincipal("ec2.amazonaws.com"),
             InlinePolicies = new Dictionary<string, PolicyDocument>
             {
-                ["least-privilege"] = new(new PolicyDocumentProps { Statements = [.. statements(logGroupName, buildObject)] }),
+                ["least-privilege"] = new(new PolicyDocumentProps { Statements = [.. Statements.For(component, names), readOwnBuild] }),
             },
         });
         return new TierResources(role, build, logGroupName);

@@ -135,6 +135,30 @@ public sealed class LeastPrivilegeTests(SynthesizedStack stack)
         Assert.Equal(expected, Permissions(Assert.Single(roles)));
     }
 
+    /// <summary>The emulator enforces <see cref="SystemPermissions"/> locally: each role of the template holds exactly
+    /// those statements (the tiers also read their own build from the CDK's asset bucket), and is named as locally.</summary>
+    [Theory]
+    [InlineData(SystemPermissions.WebTier, "web-tier")]
+    [InlineData(SystemPermissions.AppTier, "app-tier-instance-1")]
+    [InlineData(TopologyNames.VideoSplitFunction, null)]
+    [InlineData(TopologyNames.FaceRecognitionFunction, null)]
+    public void Each_role_holds_exactly_the_statements_the_emulator_enforces_locally(string component, string? instance)
+    {
+        var role = instance is null ? FunctionRole(component) : InstanceRole(instance);
+        Assert.Equal(SystemPermissions.RoleName(stack.Names, component), (string?)stack.Resources[role]!["Properties"]!["RoleName"]);
+        var inTemplate = RoleStatements().Where(s => s.Role == role && (string?)s.Statement["Sid"] is { } sid && sid != "ReadOwnBuild")
+            .Select(s => Describe((string)s.Statement["Sid"]!, Items(s.Statement["Action"]).Select(Render), Items(s.Statement["Resource"]).Select(Render),
+                s.Statement["Condition"]?.ToJsonString()))
+            .ToList();
+        var enforced = SystemPermissions.For(component, stack.Names)
+            .Select(s => Describe(s.Sid, s.Actions, s.Resources, s.Conditions is null ? null : System.Text.Json.JsonSerializer.Serialize(s.Conditions)))
+            .ToList();
+        Assert.Equal(enforced, inTemplate);
+    }
+
+    private static string Describe(string sid, IEnumerable<string> actions, IEnumerable<string> resources, string? conditions) =>
+        $"{sid}: {string.Join(',', actions)} on {string.Join(',', resources)}{(conditions is null ? "" : " if " + conditions)}";
+
     /// <summary>Both tiers: their own build, their own log group (through the CloudWatch agent), traces to X-Ray.</summary>
     private IEnumerable<string> Common(string tier) =>
     [
