@@ -11,6 +11,9 @@ public static class CloudExtensions
     public const string AccessKeyParameter = "aws-access-key";
     public const string SecretKeyParameter = "aws-secret-key";
 
+    /// <summary>The emulator's account (its default <c>Emulator:AccountId</c>), in local role and resource ARNs.</summary>
+    public const string EmulatorAccount = "000000000000";
+
     /// <summary>Adds the backend <c>Cloud:Backend</c> names and the provisioning of the system's topology on it.</summary>
     public static CloudResource AddCloud(this IDistributedApplicationBuilder builder)
     {
@@ -38,7 +41,8 @@ public static class CloudExtensions
         if (server is not null) provisioning.WithParentRelationship(server);
 
         var packages = builder.AddFunctionPackages(RepositoryRoot());
-        var cloud = new CloudResource(settings.Backend, settings.Region, settings.Names.Prefix, server, accessKey, secretKey, provisioning, packages);
+        var cloud = new CloudResource(settings.Backend, settings.Region, settings.Names.Prefix, server, accessKey, secretKey, provisioning, packages,
+            settings.Backend == CloudBackend.Emulator && settings.EnforceIam);
         var topology = FunctionSettings.Apply(SystemTopology.For(settings.Names), builder.Configuration);
         builder.Eventing.Subscribe<InitializeResourceEvent>(provisioning.Resource, (e, cancellationToken) =>
         {
@@ -52,9 +56,9 @@ public static class CloudExtensions
     /// <summary>The repository the AppHost was built from.</summary>
     public static string RepositoryRoot() => Lambdas.Packaging.PackageOptions.FindRepositoryRoot(Projects.AppHost.ProjectPath);
 
-    /// <summary>Gives a service the endpoint, region and keys (as <c>Aws__*</c> variables, which ServiceDefaults binds) and
-    /// starts it only after provisioning completed.</summary>
-    public static IResourceBuilder<T> WithCloud<T>(this IResourceBuilder<T> service, CloudResource cloud)
+    /// <summary>Gives a service the endpoint, region and the keys of <paramref name="component"/>'s role (as <c>Aws__*</c>
+    /// variables, which ServiceDefaults binds) and starts it only after provisioning completed.</summary>
+    public static IResourceBuilder<T> WithCloud<T>(this IResourceBuilder<T> service, CloudResource cloud, string component)
         where T : IResourceWithEnvironment, IResourceWithWaitSupport
     {
         service.WithEnvironment("Aws__Region", cloud.Region)
@@ -62,8 +66,12 @@ public static class CloudExtensions
         if (cloud.Endpoint is { } endpoint)
         {
             service.WithEnvironment("Aws__ServiceUrl", endpoint)
-                .WithEnvironment("Aws__AccessKey", cloud.AccessKey!)
-                .WithEnvironment("Aws__SecretKey", cloud.SecretKey!);
+                .WithEnvironment(async context =>
+                {
+                    var (accessKey, secretKey) = await cloud.CredentialsAsync(component, context.CancellationToken);
+                    context.EnvironmentVariables["Aws__AccessKey"] = accessKey;
+                    context.EnvironmentVariables["Aws__SecretKey"] = secretKey;
+                });
         }
         return service.WaitForCompletion(cloud.Provisioning);
     }
@@ -80,6 +88,21 @@ public static class CloudExtensions
             .WithEnvironment("Emulator__DataDirectory", settings.EmulatorDataDirectory)
             .WithEnvironment("Emulator__Region", settings.Region)
             .WithEnvironment("Emulator__Credentials__0", ReferenceExpression.Create($"{accessKey}:{secretKey}"))
+            .WithEnvironment(async context =>
+            {
+                if (!settings.EnforceIam) return;
+                // Each component's role: its own key pair and exactly the statements its role has on AWS.
+                var administratorSecret = await secretKey.Resource.GetValueAsync(context.CancellationToken);
+                for (var i = 0; i < SystemPermissions.Components.Count; i++)
+                {
+                    var component = SystemPermissions.Components[i];
+                    var role = SystemPermissions.RoleName(settings.Names, component);
+                    context.EnvironmentVariables[$"Emulator__Principals__{i}__Name"] = role;
+                    context.EnvironmentVariables[$"Emulator__Principals__{i}__Credential"] = ComponentCredentials.Derive(administratorSecret!, role).ToString();
+                    context.EnvironmentVariables[$"Emulator__Principals__{i}__Policy"] =
+                        PermissionStatement.PolicyDocument(SystemPermissions.For(component, settings.Names), "aws", settings.Region, EmulatorAccount);
+                }
+            })
             .WithEnvironment(context =>
             {
                 // How the emulator's Lambda runs functions (Emulator:Lambda:IdleTimeout, AsyncRetryDelay, ConcurrentExecutions).

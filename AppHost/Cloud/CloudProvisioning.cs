@@ -58,7 +58,8 @@ internal static class CloudProvisioning
     private static async Task<FunctionDeployment?> FunctionDeployment(CloudResource cloud, LambdaApi lambda, IConfiguration configuration, ILogger logger,
         CancellationToken cancellationToken)
     {
-        string RoleArn(string function) => $"arn:aws:iam::000000000000:role/{cloud.Prefix}-{function}";
+        // The role each function runs with: locally the emulator gives it that role's keys (when IAM is enforced).
+        string RoleArn(string function) => $"arn:aws:iam::{CloudExtensions.EmulatorAccount}:role/{SystemPermissions.RoleName(new TopologyNames(cloud.Prefix), function)}";
         Func<string, string> role = RoleArn;
         if (cloud.Backend == CloudBackend.Aws)
         {

@@ -1,3 +1,7 @@
+using Amazon.Runtime;
+using FaceRecognition.Cloud;
+using FaceRecognition.Cloud.Topology;
+
 namespace FaceRecognition.AppHost.Cloud;
 
 /// <summary>
@@ -8,8 +12,9 @@ public sealed class CloudResource
 {
     internal CloudResource(CloudBackend backend, string region, string prefix, IResourceBuilder<IResourceWithEndpoints>? server,
         IResourceBuilder<ParameterResource>? accessKey, IResourceBuilder<ParameterResource>? secretKey,
-        IResourceBuilder<CloudProvisioningResource> provisioning, IResourceBuilder<Functions.FunctionPackagesResource> packages)
+        IResourceBuilder<CloudProvisioningResource> provisioning, IResourceBuilder<Functions.FunctionPackagesResource> packages, bool enforcesIam)
     {
+        EnforcesIam = enforcesIam;
         Packages = packages;
         Backend = backend;
         Region = region;
@@ -39,6 +44,28 @@ public sealed class CloudResource
     public IResourceBuilder<Functions.FunctionPackagesResource> Packages { get; }
 
     public EndpointReference? Endpoint => Server?.GetEndpoint("http");
+
+    /// <summary>Whether each component reaches the emulator with its own keys, limited to its role's permissions
+    /// (<c>Emulator:EnforceIam</c>, on by default); otherwise every component uses the administrator's keys.</summary>
+    public bool EnforcesIam { get; }
+
+    /// <summary>The administrator's key pair (the emulator's or LocalStack's).</summary>
+    public async Task<BasicAWSCredentials> AdministratorAsync(CancellationToken cancellationToken) =>
+        new(await AccessKey!.Resource.GetValueAsync(cancellationToken), await SecretKey!.Resource.GetValueAsync(cancellationToken));
+
+    /// <summary>The key pair <paramref name="component"/> (one of <see cref="SystemPermissions.Components"/>) uses: its own
+    /// when IAM is enforced, else the administrator's.</summary>
+    public async Task<(string AccessKey, string SecretKey)> CredentialsAsync(string component, CancellationToken cancellationToken)
+    {
+        var administrator = (await AdministratorAsync(cancellationToken)).GetCredentials();
+        if (!EnforcesIam) return (administrator.AccessKey, administrator.SecretKey);
+        var own = ComponentCredentials.Derive(administrator.SecretKey, SystemPermissions.RoleName(new TopologyNames(Prefix), component));
+        return (own.AccessKey, own.SecretKey);
+    }
+
+    /// <summary>A client of the emulator's own endpoints (<c>/_emulator/…</c>), signed with the administrator's key as they require.</summary>
+    public async Task<HttpClient> AdminClientAsync(CancellationToken cancellationToken, TimeSpan? timeout = null) =>
+        SignedHttp.Create(new Uri(Endpoint!.Url), await AdministratorAsync(cancellationToken), Region, "emulator", timeout);
 }
 
 /// <summary>The one-shot step that creates buckets, queues and notifications; shown in the dashboard, and what services

@@ -25,7 +25,8 @@ internal sealed record CloudSettings(
     string EmulatorDataDirectory,
     string LocalStackImage,
     string LocalStackTag,
-    int LocalStackPort)
+    int LocalStackPort,
+    bool EnforceIam)
 {
     public static CloudSettings From(IConfiguration configuration)
     {
@@ -58,13 +59,21 @@ internal sealed record CloudSettings(
             configuration["Emulator:DataDirectory"] is { Length: > 0 } directory ? Path.GetFullPath(directory) : DefaultEmulatorDataDirectory,
             configuration["LocalStack:Image"] ?? "localstack/localstack",
             configuration["LocalStack:Tag"] ?? "4.9.2",
-            Port(configuration, "LocalStack:Port", 4566) ?? 4566);
+            Port(configuration, "LocalStack:Port", 4566) ?? 4566,
+            Flag(configuration, "Emulator:EnforceIam", true));
     }
 
     /// <summary>Outside the repository, so <c>git clean</c> never takes a developer's data, and kept across runs.</summary>
     public static string DefaultEmulatorDataDirectory =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
             "FaceRecognition", "emulator");
+
+    internal static bool Flag(IConfiguration configuration, string key, bool defaultValue) => configuration[key] switch
+    {
+        null => defaultValue,
+        var text when bool.TryParse(text, out var value) => value,
+        var text => throw new DistributedApplicationException($"{key} is '{text}'; use true or false."),
+    };
 
     /// <summary>A port number, or null for "any free port" (written 0).</summary>
     internal static int? Port(IConfiguration configuration, string key, int defaultPort)

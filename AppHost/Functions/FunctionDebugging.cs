@@ -33,7 +33,7 @@ internal static class FunctionDebugging
         project.WaitForCompletion(cloud.Provisioning)
             .WithEnvironment(async context =>
             {
-                using var emulator = new HttpClient { BaseAddress = new Uri(cloud.Endpoint!.Url) };
+                using var emulator = await cloud.AdminClientAsync(context.CancellationToken);
                 using var response = await emulator.PostAsJsonAsync($"_emulator/lambda/functions/{function}/attach", new AttachRequest(0), context.CancellationToken);
                 response.EnsureSuccessStatusCode();
                 var attached = await response.Content.ReadFromJsonAsync<AttachResponse>(context.CancellationToken)

@@ -57,7 +57,7 @@ internal static class FunctionResources
             }
             await notifications.PublishUpdateAsync(resource, s => s with { State = new ResourceStateSnapshot("Active", KnownResourceStateStyles.Success), StartTimeStamp = DateTime.UtcNow });
             if (cloud.Backend != CloudBackend.Emulator) return;
-            using var emulator = new HttpClient { BaseAddress = new Uri(cloud.Endpoint!.Url), Timeout = TimeSpan.FromMinutes(2) };
+            using var emulator = await cloud.AdminClientAsync(stopping, TimeSpan.FromMinutes(2));
             await Task.WhenAll(StatusAsync(emulator, resource, notifications, stopping), LogsAsync(emulator, resource.Name, logs, stopping));
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Serialization;
 using FaceRecognition.AppHost.Cloud;
+using FaceRecognition.Cloud.Topology;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -43,11 +44,16 @@ internal static class AppTierInstances
         try
         {
             await notifications.WaitForResourceAsync(CloudExtensions.ProvisioningName, KnownResourceStates.Finished, stopping);
-            using var emulator = new HttpClient { BaseAddress = new Uri(cloud.Endpoint!.Url) };
+            using var emulator = await cloud.AdminClientAsync(stopping);
             var ids = new Dictionary<string, string>();
             foreach (var replica in replicas)
             {
-                using var registered = await emulator.PostAsJsonAsync("_emulator/ec2/instances", new Registration(new Dictionary<string, string> { ["Name"] = replica }), stopping);
+                using var registered = await emulator.PostAsJsonAsync("_emulator/ec2/instances", new Registration(new Dictionary<string, string>
+                {
+                    ["Name"] = replica,
+                    // As on AWS: the autoscaler may start and stop only this deployment's app-tier instances.
+                    [SystemPermissions.DeploymentTag] = cloud.Prefix,
+                }), stopping);
                 registered.EnsureSuccessStatusCode();
                 var instance = (await registered.Content.ReadFromJsonAsync<InstanceView>(stopping))!;
                 ids[instance.InstanceId] = replica;

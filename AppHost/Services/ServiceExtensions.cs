@@ -20,7 +20,7 @@ public static class ServiceExtensions
         {
             var webTier = builder.AddBuiltProject<Projects.WebTier>(i == 1 ? WebTierName : $"{WebTierName}-{i}", "FaceRecognition.WebTier",
                     i == 1 ? settings.WebTierPort : null)
-                .WithCloud(cloud)
+                .WithCloud(cloud, SystemPermissions.WebTier)
                 .WithEnvironment("WebTier__Mode", settings.Mode)
                 .WithExternalHttpEndpoints();
             if (settings.Autoscale && i == 1)
@@ -43,7 +43,7 @@ public static class ServiceExtensions
         for (var i = 1; i <= settings.AppTierReplicas; i++)
         {
             var appTier = builder.AddBuiltProject<Projects.AppTier>($"{AppTierPrefix}{i}", "FaceRecognition.AppTier", port: null)
-                .WithCloud(cloud)
+                .WithCloud(cloud, SystemPermissions.AppTier)
                 .WithEnvironment("Recognition__Mode", settings.Mode);
             if (settings.LookupTable is { } table)
             {

@@ -2,10 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
-using Amazon.Runtime.Signing;
 
 namespace FaceRecognition.Cloud.Functions;
 
@@ -18,7 +16,7 @@ public sealed class LambdaApiException(HttpStatusCode status, string code, strin
 
 /// <summary>
 /// The Lambda API operations provisioning needs, over HTTP signed with SigV4 by the AWS SDK's own signer
-/// (<see cref="SigV4SigningHandler"/>), against whichever cloud answers: a local cloud at its endpoint,
+/// (<see cref="SignedHttp"/>), against whichever cloud answers: a local cloud at its endpoint,
 /// or AWS's regional endpoint.
 /// </summary>
 public sealed class LambdaApi(HttpClient http) : IDisposable
@@ -27,10 +25,8 @@ public sealed class LambdaApi(HttpClient http) : IDisposable
     /// <param name="credentials">Null for the SDK's default credential chain.</param>
     public static LambdaApi Create(string? serviceUrl, string region, AWSCredentials? credentials)
     {
-        var signer = new SigV4SigningHandler(credentials ?? DefaultAWSCredentialsIdentityResolver.GetCredentials(), RegionEndpoint.GetBySystemName(region), "lambda",
-            new SocketsHttpHandler());
         var endpoint = serviceUrl is null ? new Uri($"https://lambda.{region}.amazonaws.com/") : new Uri(serviceUrl.TrimEnd('/') + "/");
-        return new LambdaApi(new HttpClient(signer) { BaseAddress = endpoint, Timeout = TimeSpan.FromMinutes(10) });
+        return new LambdaApi(SignedHttp.Create(endpoint, credentials ?? DefaultAWSCredentialsIdentityResolver.GetCredentials(), region, "lambda", TimeSpan.FromMinutes(10)));
     }
 
     /// <summary>The function, or null when it does not exist.</summary>

@@ -10,11 +10,13 @@ namespace FaceRecognition.Cloud.Topology;
 /// </summary>
 /// <param name="Sid">What the statement is for, in a word or three.</param>
 /// <param name="Conditions">IAM conditions: operator (<c>StringEquals</c>, <c>StringLike</c>) to key to value.</param>
+/// <param name="ServicePrincipal">For a resource policy: the AWS service the statement allows (e.g. <c>s3.amazonaws.com</c>).</param>
 public sealed record PermissionStatement(
     string Sid,
     IReadOnlyList<string> Actions,
     IReadOnlyList<string> Resources,
-    IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? Conditions = null)
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? Conditions = null,
+    string? ServicePrincipal = null)
 {
     public const string Partition = "${AWS::Partition}";
     public const string Region = "${AWS::Region}";
@@ -37,6 +39,12 @@ public sealed record PermissionStatement(
                 writer.WriteStartObject();
                 writer.WriteString("Sid", statement.Sid);
                 writer.WriteString("Effect", "Allow");
+                if (statement.ServicePrincipal is { } service)
+                {
+                    writer.WriteStartObject("Principal");
+                    writer.WriteString("Service", service);
+                    writer.WriteEndObject();
+                }
                 writer.WriteStartArray("Action");
                 foreach (var action in statement.Actions) writer.WriteStringValue(action);
                 writer.WriteEndArray();

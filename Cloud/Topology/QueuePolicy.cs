@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.Json;
-
 namespace FaceRecognition.Cloud.Topology;
 
 /// <summary>
@@ -19,36 +16,17 @@ public static class QueuePolicy
         {
             throw new ArgumentException($"'{queueArn}' is not an SQS queue ARN.", nameof(queueArn));
         }
-        var (partition, account) = (parts[1], parts[4]);
-        using var json = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(json))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("Version", "2012-10-17");
-            writer.WriteStartArray("Statement");
-            foreach (var bucket in buckets.Distinct(StringComparer.Ordinal))
+        var (partition, region, account) = (parts[1], parts[3], parts[4]);
+        var statements = buckets.Distinct(StringComparer.Ordinal).Select(bucket => new PermissionStatement(
+            "NotificationsFrom-" + bucket,
+            ["sqs:SendMessage"],
+            [queueArn],
+            new Dictionary<string, IReadOnlyDictionary<string, string>>
             {
-                writer.WriteStartObject();
-                writer.WriteString("Sid", "NotificationsFrom-" + bucket);
-                writer.WriteString("Effect", "Allow");
-                writer.WriteStartObject("Principal");
-                writer.WriteString("Service", "s3.amazonaws.com");
-                writer.WriteEndObject();
-                writer.WriteString("Action", "sqs:SendMessage");
-                writer.WriteString("Resource", queueArn);
-                writer.WriteStartObject("Condition");
-                writer.WriteStartObject("ArnEquals");
-                writer.WriteString("aws:SourceArn", $"arn:{partition}:s3:::{bucket}");
-                writer.WriteEndObject();
-                writer.WriteStartObject("StringEquals");
-                writer.WriteString("aws:SourceAccount", account);
-                writer.WriteEndObject();
-                writer.WriteEndObject();
-                writer.WriteEndObject();
-            }
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(json.ToArray());
+                ["ArnEquals"] = new Dictionary<string, string> { ["aws:SourceArn"] = $"arn:{partition}:s3:::{bucket}" },
+                ["StringEquals"] = new Dictionary<string, string> { ["aws:SourceAccount"] = account },
+            },
+            ServicePrincipal: "s3.amazonaws.com"));
+        return PermissionStatement.PolicyDocument(statements, partition, region, account);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using FaceRecognition.Emulator.Auth;
+using FaceRecognition.Emulator.Iam;
 using FaceRecognition.Emulator.Protocol;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -12,7 +13,7 @@ namespace FaceRecognition.Emulator.CloudWatch;
 /// (service <c>monitoring</c>) -> the operation on a protocol-neutral <see cref="WireValue"/> -> answer or error in the
 /// same protocol.
 /// </summary>
-internal sealed class CloudWatchEndpoint(MetricHandler metrics, SigV4Authenticator authenticator, ILogger<CloudWatchEndpoint> logger)
+internal sealed class CloudWatchEndpoint(MetricHandler metrics, SigV4Authenticator authenticator, AccessControl access, ILogger<CloudWatchEndpoint> logger)
 {
     private const string TargetPrefix = "GraniteServiceVersion20100801";
     private const int MaxBodyBytes = 1024 * 1024;
@@ -31,13 +32,15 @@ internal sealed class CloudWatchEndpoint(MetricHandler metrics, SigV4Authenticat
         try
         {
             var body = await RequestBody.ReadAllAsync(request, MaxBodyBytes, () => CloudWatchErrors.InvalidParameterValue("The request is too large."), http.RequestAborted);
-            authenticator.Authenticate(request, target, "monitoring", SigV4.HexSha256(body));
+            var auth = authenticator.Authenticate(request, target, "monitoring", SigV4.HexSha256(body));
             var (operation, input) = protocol switch
             {
                 Protocol.Cbor => (target.Path[(target.Path.LastIndexOf('/') + 1)..], WireProtocols.ReadCbor(body)),
                 Protocol.Json => (request.Headers["X-Amz-Target"].ToString()[(TargetPrefix.Length + 1)..], WireProtocols.ReadJson(body)),
                 _ => QueryInput(target, body),
             };
+            // CloudWatch's metric actions have no resource-level permissions.
+            access.Authorize(auth.AccessKey, "cloudwatch:" + operation, "*");
             var output = metrics.Invoke(operation, input);
             await Write(http, protocol, 200, protocol switch
             {
@@ -50,6 +53,10 @@ internal sealed class CloudWatchEndpoint(MetricHandler metrics, SigV4Authenticat
         {
             await WriteError(http, protocol, new AwsException(403, failure.Kind == AuthFailureKind.UnknownAccessKey ? "InvalidClientTokenId" : "SignatureDoesNotMatch",
                 failure.Message), requestId);
+        }
+        catch (AccessDenied denied)
+        {
+            await WriteError(http, protocol, new AwsException(403, "AccessDenied", denied.Message) { QueryCode = "AccessDenied" }, requestId);
         }
         catch (AwsException error)
         {

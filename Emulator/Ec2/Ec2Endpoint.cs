@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using FaceRecognition.Emulator.Auth;
+using FaceRecognition.Emulator.Hosting;
+using FaceRecognition.Emulator.Iam;
 using FaceRecognition.Emulator.Protocol;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -12,7 +14,8 @@ namespace FaceRecognition.Emulator.Ec2;
 /// <c>/_emulator/ec2/instances</c>, what only the emulator has: registering instances and reporting that one has
 /// finished starting or stopping.
 /// </summary>
-internal sealed class Ec2Endpoint(InstanceHandler instances, SigV4Authenticator authenticator, ILogger<Ec2Endpoint> logger)
+internal sealed class Ec2Endpoint(InstanceHandler instances, SigV4Authenticator authenticator, AccessControl access, EmulatorOptions options,
+    ILogger<Ec2Endpoint> logger)
 {
     public const string AdminPath = "/_emulator/ec2/instances";
     private const int MaxBodyBytes = 256 * 1024;
@@ -24,9 +27,10 @@ internal sealed class Ec2Endpoint(InstanceHandler instances, SigV4Authenticator 
         try
         {
             var body = await RequestBody.ReadAllAsync(http.Request, MaxBodyBytes, () => new AwsException(413, "RequestEntityTooLarge", "The request is too large."), http.RequestAborted);
-            authenticator.Authenticate(http.Request, target, "ec2", SigV4.HexSha256(body));
+            var auth = authenticator.Authenticate(http.Request, target, "ec2", SigV4.HexSha256(body));
             var parameters = Parameters(target, body);
             var action = parameters.GetValueOrDefault("Action") ?? throw Ec2Errors.MissingParameter("Action");
+            Authorize(auth.AccessKey, action, parameters);
             var answer = action switch
             {
                 "DescribeInstances" => instances.DescribeInstances(parameters, requestId),
@@ -40,6 +44,11 @@ internal sealed class Ec2Endpoint(InstanceHandler instances, SigV4Authenticator 
         {
             await Write(http.Response, 403, "text/xml", Ec2Xml.Error(new AwsException(403, "AuthFailure", failure.Message), requestId));
         }
+        catch (AccessDenied denied)
+        {
+            var error = new AwsException(403, "UnauthorizedOperation", "You are not authorized to perform this operation. " + denied.Message);
+            await Write(http.Response, 403, "text/xml", Ec2Xml.Error(error, requestId));
+        }
         catch (AwsException error)
         {
             await Write(http.Response, error.StatusCode, "text/xml", Ec2Xml.Error(error, requestId));
@@ -50,6 +59,27 @@ internal sealed class Ec2Endpoint(InstanceHandler instances, SigV4Authenticator 
             await Write(http.Response, 500, "text/xml", Ec2Xml.Error(new AwsException(500, "InternalError", "An internal error has occurred."), requestId));
         }
     }
+
+    /// <summary>As EC2 authorises: starting or stopping, each instance by its ARN with its tags as
+    /// <c>ec2:ResourceTag/&lt;key&gt;</c> (every one must be allowed); Describe actions on <c>*</c>.</summary>
+    private void Authorize(string accessKey, string action, IReadOnlyDictionary<string, string> parameters)
+    {
+        if (access.IsAdministrator(accessKey)) return;
+        if (action is not ("StartInstances" or "StopInstances"))
+        {
+            access.Authorize(accessKey, "ec2:" + action, "*");
+            return;
+        }
+        var all = instances.All().ToDictionary(i => i.InstanceId, StringComparer.Ordinal);
+        for (var n = 1; parameters.TryGetValue($"InstanceId.{n}", out var id); n++)
+        {
+            var tags = all.GetValueOrDefault(id)?.Tags;
+            access.Authorize(accessKey, "ec2:" + action, $"arn:aws:ec2:{options.Region}:{options.AccountId}:instance/{id}",
+                key => key.StartsWith(TagKey, StringComparison.Ordinal) && tags is not null && tags.TryGetValue(key[TagKey.Length..], out var value) ? value : null);
+        }
+    }
+
+    private const string TagKey = "ec2:ResourceTag/";
 
     /// <summary><c>GET</c>: every instance; <c>POST</c> <c>{"tags":{"Name":"app-tier-instance-1"}}</c>: register one;
     /// <c>POST …/{id}/state</c> <c>{"state":"running"}</c>: it has finished starting (or stopping: "stopped").</summary>

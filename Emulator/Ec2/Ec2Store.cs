@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using FaceRecognition.Emulator.Protocol;
 using FaceRecognition.Emulator.Storage;
 
 namespace FaceRecognition.Emulator.Ec2;
@@ -91,7 +91,5 @@ internal sealed class Ec2Store(EmulatorStore store, TimeProvider time)
     }
 
     /// <summary>EC2 filter values: '*' any characters, '?' one.</summary>
-    public static bool Matches(string pattern, string value) =>
-        Regex.IsMatch(value, "^" + Regex.Escape(pattern).Replace(@"\*", ".*", StringComparison.Ordinal).Replace(@"\?", ".", StringComparison.Ordinal) + "$",
-            RegexOptions.None, TimeSpan.FromSeconds(1));
+    public static bool Matches(string pattern, string value) => Wildcard.IsMatch(pattern, value);
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using FaceRecognition.Emulator.Auth;
+using FaceRecognition.Emulator.Iam;
 
 namespace FaceRecognition.Emulator.Hosting;
 
@@ -21,8 +22,11 @@ public sealed class EmulatorOptions : IValidatableObject
     /// <summary>Where buckets, objects and queues are kept. Default: the user's local application data.</summary>
     public string DataDirectory { get; set; } = DefaultDataDirectory;
 
-    /// <summary>Accepted key pairs, each <c>ACCESS_KEY:SECRET_KEY</c>.</summary>
+    /// <summary>Administrators' key pairs, each <c>ACCESS_KEY:SECRET_KEY</c>: full access, as an account's root.</summary>
     public List<string> Credentials { get; set; } = [];
+
+    /// <summary>Principals with only what their policies allow (<see cref="PrincipalOptions"/>).</summary>
+    public List<PrincipalOptions> Principals { get; set; } = [];
 
     [Required]
     [RegularExpression("^[a-z]{2}(-[a-z]+)+-[0-9]$", ErrorMessage = "Region must look like us-east-1.")]
@@ -76,6 +80,19 @@ public sealed class EmulatorOptions : IValidatableObject
             {
                 yield return new ValidationResult("Each credential must be KEY:SECRET, without spaces.", [nameof(Credentials)]);
             }
+        }
+        for (var i = 0; i < Principals.Count; i++)
+        {
+            foreach (var result in Principals[i].Validate(i)) yield return result;
+        }
+        var keys = Credentials.Concat(Principals.Select(p => p.Credential)).Select(c => c.Split(':')[0]).ToList();
+        if (keys.Distinct(StringComparer.Ordinal).Count() != keys.Count)
+        {
+            yield return new ValidationResult("Every administrator and principal needs an access key of its own.", [nameof(Principals)]);
+        }
+        if (Principals.Select(p => p.Name).Distinct(StringComparer.Ordinal).Count() != Principals.Count)
+        {
+            yield return new ValidationResult("Every principal needs a name of its own.", [nameof(Principals)]);
         }
         if (string.IsNullOrWhiteSpace(DataDirectory))
         {

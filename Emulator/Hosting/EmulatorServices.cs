@@ -2,6 +2,7 @@ using System.Net;
 using FaceRecognition.Emulator.Auth;
 using FaceRecognition.Emulator.CloudWatch;
 using FaceRecognition.Emulator.Ec2;
+using FaceRecognition.Emulator.Iam;
 using FaceRecognition.Emulator.Lambda;
 using FaceRecognition.Emulator.Lambda.Execution;
 using FaceRecognition.Emulator.S3;
@@ -32,7 +33,8 @@ public static class EmulatorServices
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<EmulatorOptions>>().Value);
-        services.AddSingleton(sp => new CredentialStore(sp.GetRequiredService<EmulatorOptions>().ParsedCredentials()));
+        services.AddSingleton(sp => new CredentialStore(AccessControl.AllKeys(sp.GetRequiredService<EmulatorOptions>())));
+        services.AddSingleton<AccessControl>();
         services.AddSingleton<SigV4Authenticator>();
         services.AddSingleton<EmulatorStorage>();
         services.AddSingleton(sp => sp.GetRequiredService<EmulatorStorage>().Store);
@@ -91,8 +93,9 @@ public static class EmulatorServices
     private static void AddLambda(IServiceCollection services)
     {
         services.AddSingleton<LambdaNames>();
+        services.AddSingleton<CodeLocation>();
         services.AddSingleton<CodePackages>();
-        services.AddSingleton(sp => new EnvironmentSettings(sp.GetRequiredService<EmulatorOptions>(), () => ServiceUrl(sp)));
+        services.AddSingleton(sp => new EnvironmentSettings(sp.GetRequiredService<EmulatorOptions>(), sp.GetRequiredService<AccessControl>(), () => ServiceUrl(sp)));
         services.AddSingleton<FunctionLogs>();
         services.AddSingleton<LambdaMetrics>();
         services.AddSingleton(sp => new ConcurrencyGate(sp.GetRequiredService<EmulatorOptions>().Lambda.ConcurrentExecutions));

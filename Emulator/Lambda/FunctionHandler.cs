@@ -15,6 +15,7 @@ internal sealed class FunctionHandler(
     CodePackages packages,
     LambdaExecutor executor,
     ConcurrencyGate concurrency,
+    CodeLocation codeLocation,
     TimeProvider clock)
 {
     private const int MaxListItems = 50;
@@ -59,7 +60,7 @@ internal sealed class FunctionHandler(
     {
         var function = Find(parameter);
         var concurrencySettings = function.ReservedConcurrency is { } reserved ? new ConcurrencyDto(reserved) : null;
-        var location = $"{call.Http.Request.Scheme}://{call.Http.Request.Host}/_emulator/lambda/functions/{function.Name}/code";
+        var location = codeLocation.Url(call.Http.Request, function.Name, function.CodeSha256);
         return call.Json(200, new GetFunctionResponse(Configuration(function), new FunctionCodeLocation("S3", location), function.Tags, concurrencySettings),
             LambdaJson.Default.GetFunctionResponse);
     }

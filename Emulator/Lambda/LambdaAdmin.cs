@@ -14,7 +14,8 @@ namespace FaceRecognition.Emulator.Lambda;
 /// Code.Location); <c>POST {name}/attach</c> <c>{"port":P}</c> serves its Runtime API on port P for a runtime started by
 /// an IDE (answering the variables to start it with), <c>DELETE {name}/attach</c> ends that.
 /// </summary>
-internal sealed class LambdaAdmin(EmulatorStore store, LambdaStore lambda, LambdaExecutor executor, FunctionLogs logs, CodePackages packages)
+internal sealed class LambdaAdmin(EmulatorStore store, LambdaStore lambda, LambdaExecutor executor, FunctionLogs logs, CodePackages packages,
+    CodeLocation codeLocation)
 {
     public const string Path = "/_emulator/lambda/functions";
 
@@ -38,6 +39,10 @@ internal sealed class LambdaAdmin(EmulatorStore store, LambdaStore lambda, Lambd
                     break;
                 case ("GET", [var name, "code"]):
                     var function = Require(name);
+                    if (!codeLocation.Verify(function.Name, function.CodeSha256, target.Get("token")))
+                    {
+                        throw new AwsException(403, "AccessDenied", "The package's URL is GetFunction's Code.Location, with its token (for this function's current code).");
+                    }
                     http.Response.ContentType = "application/zip";
                     http.Response.ContentLength = function.CodeSize;
                     await using (var zip = packages.OpenZip(function)) await zip.CopyToAsync(http.Response.Body, http.RequestAborted);

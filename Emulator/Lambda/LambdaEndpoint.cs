@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FaceRecognition.Emulator.Auth;
+using FaceRecognition.Emulator.Iam;
 using FaceRecognition.Emulator.Protocol;
 
 namespace FaceRecognition.Emulator.Lambda;
@@ -15,6 +16,8 @@ internal sealed class LambdaEndpoint(
     InvocationHandler invocations,
     EventSourceMappingHandler mappings,
     SigV4Authenticator authenticator,
+    AccessControl access,
+    LambdaNames names,
     ILogger<LambdaEndpoint> logger)
 {
     /// <summary>The largest request Lambda takes (CreateFunction with a 50 MB zip, base64 in JSON).</summary>
@@ -36,6 +39,10 @@ internal sealed class LambdaEndpoint(
         {
             await WriteError(http, ToError(failure));
         }
+        catch (AccessDenied denied)
+        {
+            await WriteError(http, new AwsException(403, "AccessDeniedException", denied.Message));
+        }
         catch (AwsException error)
         {
             await WriteError(http, error);
@@ -51,34 +58,46 @@ internal sealed class LambdaEndpoint(
         }
     }
 
-    private Task Dispatch(LambdaCall call) => (call.Http.Request.Method, Segments(call.Target)) switch
+    private async Task Dispatch(LambdaCall call)
     {
-        ("POST", ["2015-03-31", "functions"]) => functions.CreateFunction(call),
-        ("GET", ["2015-03-31", "functions"]) => functions.ListFunctions(call),
-        ("GET", ["2015-03-31", "functions", var name]) => functions.GetFunction(call, name),
-        ("DELETE", ["2015-03-31", "functions", var name]) => functions.DeleteFunction(call, name),
-        ("GET", ["2015-03-31", "functions", var name, "configuration"]) => functions.GetFunctionConfiguration(call, name),
-        ("PUT", ["2015-03-31", "functions", var name, "configuration"]) => functions.UpdateFunctionConfiguration(call, name),
-        ("PUT", ["2015-03-31", "functions", var name, "code"]) => functions.UpdateFunctionCode(call, name),
-        ("POST", ["2015-03-31", "functions", var name, "invocations"]) => invocations.Invoke(call, name),
-        ("POST", ["2015-03-31", "functions", var name, "policy"]) => permissions.AddPermission(call, name),
-        ("GET", ["2015-03-31", "functions", var name, "policy"]) => permissions.GetPolicy(call, name),
-        ("DELETE", ["2015-03-31", "functions", var name, "policy", var statementId]) => permissions.RemovePermission(call, name, statementId),
-        ("PUT", ["2017-10-31", "functions", var name, "concurrency"]) => functions.PutFunctionConcurrency(call, name),
-        ("DELETE", ["2017-10-31", "functions", var name, "concurrency"]) => functions.DeleteFunctionConcurrency(call, name),
-        ("GET", ["2019-09-30", "functions", var name, "concurrency"]) => functions.GetFunctionConcurrency(call, name),
-        ("PUT" or "POST", ["2019-09-25", "functions", var name, "event-invoke-config"]) => functions.PutFunctionEventInvokeConfig(call, name),
-        ("GET", ["2019-09-25", "functions", var name, "event-invoke-config"]) => functions.GetFunctionEventInvokeConfig(call, name),
-        ("DELETE", ["2019-09-25", "functions", var name, "event-invoke-config"]) => functions.DeleteFunctionEventInvokeConfig(call, name),
-        ("GET", ["2017-03-31", "tags", var arn]) => functions.ListTags(call, arn),
-        ("POST", ["2017-03-31", "tags", var arn]) => functions.TagResource(call, arn),
-        ("DELETE", ["2017-03-31", "tags", var arn]) => functions.UntagResource(call, arn),
-        ("GET", ["2016-08-19", "account-settings"]) => functions.GetAccountSettings(call),
-        ("POST", ["2015-03-31", "event-source-mappings"]) => mappings.CreateEventSourceMapping(call),
-        ("GET", ["2015-03-31", "event-source-mappings"]) => mappings.ListEventSourceMappings(call),
-        ("GET", ["2015-03-31", "event-source-mappings", var uuid]) => mappings.GetEventSourceMapping(call, uuid),
-        ("PUT", ["2015-03-31", "event-source-mappings", var uuid]) => mappings.UpdateEventSourceMapping(call, uuid),
-        ("DELETE", ["2015-03-31", "event-source-mappings", var uuid]) => mappings.DeleteEventSourceMapping(call, uuid),
+        var (action, function, run) = Route(call);
+        if (!access.IsAdministrator(call.Auth.AccessKey))
+        {
+            access.Authorize(call.Auth.AccessKey, "lambda:" + action,
+                function is null ? "*" : function.StartsWith("arn:", StringComparison.Ordinal) ? function : names.FunctionArn(function));
+        }
+        await run();
+    }
+
+    /// <summary>The operation's handler, with its IAM action and the function it is about.</summary>
+    private (string Action, string? Function, Func<Task> Run) Route(LambdaCall call) => (call.Http.Request.Method, Segments(call.Target)) switch
+    {
+        ("POST", ["2015-03-31", "functions"]) => ("CreateFunction", null, () => functions.CreateFunction(call)),
+        ("GET", ["2015-03-31", "functions"]) => ("ListFunctions", null, () => functions.ListFunctions(call)),
+        ("GET", ["2015-03-31", "functions", var name]) => ("GetFunction", name, () => functions.GetFunction(call, name)),
+        ("DELETE", ["2015-03-31", "functions", var name]) => ("DeleteFunction", name, () => functions.DeleteFunction(call, name)),
+        ("GET", ["2015-03-31", "functions", var name, "configuration"]) => ("GetFunctionConfiguration", name, () => functions.GetFunctionConfiguration(call, name)),
+        ("PUT", ["2015-03-31", "functions", var name, "configuration"]) => ("UpdateFunctionConfiguration", name, () => functions.UpdateFunctionConfiguration(call, name)),
+        ("PUT", ["2015-03-31", "functions", var name, "code"]) => ("UpdateFunctionCode", name, () => functions.UpdateFunctionCode(call, name)),
+        ("POST", ["2015-03-31", "functions", var name, "invocations"]) => ("InvokeFunction", name, () => invocations.Invoke(call, name)),
+        ("POST", ["2015-03-31", "functions", var name, "policy"]) => ("AddPermission", name, () => permissions.AddPermission(call, name)),
+        ("GET", ["2015-03-31", "functions", var name, "policy"]) => ("GetPolicy", name, () => permissions.GetPolicy(call, name)),
+        ("DELETE", ["2015-03-31", "functions", var name, "policy", var statementId]) => ("RemovePermission", name, () => permissions.RemovePermission(call, name, statementId)),
+        ("PUT", ["2017-10-31", "functions", var name, "concurrency"]) => ("PutFunctionConcurrency", name, () => functions.PutFunctionConcurrency(call, name)),
+        ("DELETE", ["2017-10-31", "functions", var name, "concurrency"]) => ("DeleteFunctionConcurrency", name, () => functions.DeleteFunctionConcurrency(call, name)),
+        ("GET", ["2019-09-30", "functions", var name, "concurrency"]) => ("GetFunctionConcurrency", name, () => functions.GetFunctionConcurrency(call, name)),
+        ("PUT" or "POST", ["2019-09-25", "functions", var name, "event-invoke-config"]) => ("PutFunctionEventInvokeConfig", name, () => functions.PutFunctionEventInvokeConfig(call, name)),
+        ("GET", ["2019-09-25", "functions", var name, "event-invoke-config"]) => ("GetFunctionEventInvokeConfig", name, () => functions.GetFunctionEventInvokeConfig(call, name)),
+        ("DELETE", ["2019-09-25", "functions", var name, "event-invoke-config"]) => ("DeleteFunctionEventInvokeConfig", name, () => functions.DeleteFunctionEventInvokeConfig(call, name)),
+        ("GET", ["2017-03-31", "tags", var arn]) => ("ListTags", null, () => functions.ListTags(call, arn)),
+        ("POST", ["2017-03-31", "tags", var arn]) => ("TagResource", null, () => functions.TagResource(call, arn)),
+        ("DELETE", ["2017-03-31", "tags", var arn]) => ("UntagResource", null, () => functions.UntagResource(call, arn)),
+        ("GET", ["2016-08-19", "account-settings"]) => ("GetAccountSettings", null, () => functions.GetAccountSettings(call)),
+        ("POST", ["2015-03-31", "event-source-mappings"]) => ("CreateEventSourceMapping", null, () => mappings.CreateEventSourceMapping(call)),
+        ("GET", ["2015-03-31", "event-source-mappings"]) => ("ListEventSourceMappings", null, () => mappings.ListEventSourceMappings(call)),
+        ("GET", ["2015-03-31", "event-source-mappings", var uuid]) => ("GetEventSourceMapping", null, () => mappings.GetEventSourceMapping(call, uuid)),
+        ("PUT", ["2015-03-31", "event-source-mappings", var uuid]) => ("UpdateEventSourceMapping", null, () => mappings.UpdateEventSourceMapping(call, uuid)),
+        ("DELETE", ["2015-03-31", "event-source-mappings", var uuid]) => ("DeleteEventSourceMapping", null, () => mappings.DeleteEventSourceMapping(call, uuid)),
         _ => throw LambdaErrors.UnknownOperation(call.Http.Request.Method, call.Target.Path),
     };
 

@@ -211,6 +211,11 @@ internal sealed class ObjectHandler(EmulatorStore store, S3Store s3, EmulatorOpt
                     errors.Add(("", "InvalidArgument", "An object key must not be empty."));
                     continue;
                 }
+                if (!request.Allows("s3:DeleteObject", S3Access.ObjectArn(request.Bucket, key)))
+                {
+                    errors.Add((key, "AccessDenied", "Access Denied"));
+                    continue;
+                }
                 if (S3.RemoveObject(changes, bucket, key)) Events.Publish(changes, bucket, EventPublisher.ObjectRemovedDelete, key, null, request, now);
                 deleted.Add(key);
             }
@@ -333,7 +338,7 @@ internal sealed class ObjectHandler(EmulatorStore store, S3Store s3, EmulatorOpt
         return (start, end - start + 1);
     }
 
-    private static (string Bucket, string Key) ParseCopySource(string header)
+    internal static (string Bucket, string Key) ParseCopySource(string header)
     {
         var source = header;
         var question = source.IndexOf('?', StringComparison.Ordinal);

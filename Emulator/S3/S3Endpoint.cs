@@ -1,5 +1,6 @@
 using System.Xml;
 using FaceRecognition.Emulator.Auth;
+using FaceRecognition.Emulator.Iam;
 using FaceRecognition.Emulator.Protocol;
 
 namespace FaceRecognition.Emulator.S3;
@@ -11,6 +12,7 @@ internal sealed class S3Endpoint(
     MultipartHandler multipart,
     NotificationHandler notifications,
     SigV4Authenticator authenticator,
+    AccessControl access,
     ILogger<S3Endpoint> logger)
 {
     private const int MaxHeaderBytes = 8 * 1024;
@@ -19,12 +21,23 @@ internal sealed class S3Endpoint(
     {
         http.Response.Headers["x-amz-request-id"] = requestId;
         http.Response.Headers["x-amz-id-2"] = requestId;
+        S3Request? request = null;
         try
         {
             CheckHeaderSize(http.Request);
-            var request = new S3Request(http, target, Authenticate(http.Request, target), requestId,
-                S3Router.Resolve(http.Request.Method, http.Request.Host.Value, target));
+            request = new S3Request(http, target, Authenticate(http.Request, target), requestId,
+                S3Router.Resolve(http.Request.Method, http.Request.Host.Value, target), access);
+            S3Access.Authorize(access, request);
             await Dispatch(request);
+        }
+        catch (AccessDenied denied)
+        {
+            await WriteError(http, new AwsException(403, "AccessDenied", denied.Message), requestId);
+        }
+        catch (AwsException error) when (error.StatusCode == 404 && request?.Operation is S3Operation.GetObject or S3Operation.HeadObject &&
+            error.Code is "NoSuchKey" && !S3Access.MayLearnAbsence(access, request))
+        {
+            await WriteError(http, new AwsException(403, "AccessDenied", "Access Denied"), requestId);
         }
         catch (AuthFailure failure)
         {

@@ -1,4 +1,5 @@
 using FaceRecognition.Emulator.Auth;
+using FaceRecognition.Emulator.Iam;
 using FaceRecognition.Emulator.Protocol;
 
 namespace FaceRecognition.Emulator.S3;
@@ -29,8 +30,11 @@ internal enum S3Operation
 }
 
 /// <summary>One S3 call: the HTTP exchange, what the router made of it, and who signed it.</summary>
-internal sealed class S3Request(HttpContext http, RequestTarget target, AuthContext auth, string requestId, S3Route route)
+internal sealed class S3Request(HttpContext http, RequestTarget target, AuthContext auth, string requestId, S3Route route, AccessControl access)
 {
+    /// <summary>Whether the caller may do an IAM action on a resource (for checks made item by item, as DeleteObjects').</summary>
+    public bool Allows(string action, string resource) => access.Allows(Auth.AccessKey, action, resource);
+
     public HttpContext Http { get; } = http;
     public HttpRequest Request => Http.Request;
     public HttpResponse Response => Http.Response;

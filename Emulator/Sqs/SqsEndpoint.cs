@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using FaceRecognition.Emulator.Auth;
 using FaceRecognition.Emulator.Hosting;
+using FaceRecognition.Emulator.Iam;
 using FaceRecognition.Emulator.Protocol;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -9,7 +10,7 @@ namespace FaceRecognition.Emulator.Sqs;
 
 /// <summary>SQS's request pipeline: read the body (bounded) -> authenticate (the body is part of the signature) ->
 /// JSON 1.0 or query protocol -> <see cref="SqsApi"/> -> answer or error in the protocol the client spoke.</summary>
-internal sealed class SqsEndpoint(SqsApi api, SigV4Authenticator authenticator, EmulatorOptions options, ILogger<SqsEndpoint> logger)
+internal sealed class SqsEndpoint(SqsApi api, SigV4Authenticator authenticator, AccessControl access, EmulatorOptions options, ILogger<SqsEndpoint> logger)
 {
     private const string TargetPrefix = "AmazonSQS.";
     private const string JsonContentType = "application/x-amz-json-1.0";
@@ -33,6 +34,7 @@ internal sealed class SqsEndpoint(SqsApi api, SigV4Authenticator authenticator, 
             if (jsonProtocol)
             {
                 var operation = request.Headers["X-Amz-Target"].ToString()[TargetPrefix.Length..];
+                SqsAccess.Authorize(access, auth.AccessKey, operation, body, options.Region, options.AccountId);
                 var answer = await api.InvokeAsync(operation, call, body);
                 await Write(http.Response, 200, JsonContentType, answer);
             }
@@ -40,9 +42,15 @@ internal sealed class SqsEndpoint(SqsApi api, SigV4Authenticator authenticator, 
             {
                 var parameters = QueryParameters(target, body);
                 var action = parameters.LastOrDefault(p => p.Key == "Action").Value ?? throw SqsErrors.MissingParameter("Action");
-                var answer = await api.InvokeAsync(action, call, SqsQueryProtocol.ToJson(action, parameters));
+                var json = SqsQueryProtocol.ToJson(action, parameters);
+                SqsAccess.Authorize(access, auth.AccessKey, action, json, options.Region, options.AccountId);
+                var answer = await api.InvokeAsync(action, call, json);
                 await Write(http.Response, 200, "text/xml", SqsQueryProtocol.ToXml(action, answer, requestId));
             }
+        }
+        catch (AccessDenied denied)
+        {
+            await WriteError(http, jsonProtocol, new AwsException(403, "AccessDenied", denied.Message) { QueryCode = "AccessDenied" }, requestId);
         }
         catch (AuthFailure failure)
         {

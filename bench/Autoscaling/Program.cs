@@ -4,7 +4,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using Aspire.Hosting.ApplicationModel;
-using FaceRecognition.AppHost.Cloud;
 using FaceRecognition.AppHost.Services;
 using FaceRecognition.Bench;
 
@@ -36,7 +35,7 @@ async Task<RunResult> Measure(int max)
     await using var run = await BenchAppHost.StartAsync("--AppTier:Autoscale=true", $"--AppTier:Replicas={max}", "--WebTier:ReplyTimeoutSeconds=300");
     await run.App.ResourceNotifications.WaitForResourceHealthyAsync(ServiceExtensions.WebTierName);
     await run.App.ResourceNotifications.WaitForResourceAsync(AppTierInstances.ResourceName, KnownResourceStates.Running);
-    using var admin = new HttpClient { BaseAddress = run.Endpoint(CloudExtensions.EmulatorName) };
+    using var admin = run.EmulatorAdmin();
     using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Requests }) { BaseAddress = run.Endpoint(ServiceExtensions.WebTierName), Timeout = TimeSpan.FromMinutes(5) };
     var clock = Stopwatch.StartNew();
     double? atTarget = null, allStopping = null, allStopped = null;

@@ -42,6 +42,9 @@ internal sealed class BenchAppHost(DistributedApplication app, string dataDirect
         if (provisioned.Snapshot.ExitCode != 0) throw new InvalidOperationException("Provisioning failed; see the AppHost's log.");
     }
 
+    /// <summary>A client of the emulator's own endpoints, signed with the administrator's key as they require.</summary>
+    public HttpClient EmulatorAdmin() => FaceRecognition.Cloud.SignedHttp.Create(EmulatorUrl, new BasicAWSCredentials(AccessKey, SecretKey), "us-east-1", "emulator");
+
     public AmazonS3Client S3() => new(new BasicAWSCredentials(AccessKey, SecretKey), new AmazonS3Config
     {
         ServiceURL = Endpoint(CloudExtensions.EmulatorName).ToString(),

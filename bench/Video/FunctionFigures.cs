@@ -27,7 +27,7 @@ internal sealed partial record FunctionFigures(Durations All, Durations Warm, Du
 
     public static async Task<FunctionFigures> ReadAsync(BenchAppHost run, string function)
     {
-        using var emulator = new HttpClient { BaseAddress = run.EmulatorUrl };
+        using var emulator = run.EmulatorAdmin();
         var lines = await emulator.GetFromJsonAsync<LogLine[]>($"_emulator/lambda/functions/{function}/logs") ?? [];
         var reports = lines.Select(l => ReportLine().Match(l.Text)).Where(m => m.Success).ToList();
         var all = reports.Select(m => Number(m.Groups["duration"].Value)).ToList();

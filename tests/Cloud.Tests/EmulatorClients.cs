@@ -19,6 +19,9 @@ public sealed class EmulatorClients : IAsyncLifetime
 
     public AmazonSQSClient Sqs { get; private set; } = null!;
 
+    /// <summary>A client of the emulator's own endpoints, signed with the administrator's key as they require.</summary>
+    public HttpClient Admin() => SignedHttp.Create(ServiceUrl, new BasicAWSCredentials(AccessKey, SecretKey), "us-east-1", "emulator");
+
     public async ValueTask InitializeAsync()
     {
         _emulator = await EmulatorHost.StartAsync(o =>

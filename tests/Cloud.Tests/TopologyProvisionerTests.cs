@@ -74,8 +74,8 @@ public sealed class TopologyProvisionerTests : IAsyncLifetime
             {
                 Assert.Equal("Allow", statement.GetProperty("Effect").GetString());
                 Assert.Equal("s3.amazonaws.com", statement.GetProperty("Principal").GetProperty("Service").GetString());
-                Assert.Equal("sqs:SendMessage", statement.GetProperty("Action").GetString());
-                Assert.Equal(attributes["QueueArn"], statement.GetProperty("Resource").GetString());
+                Assert.Equal("sqs:SendMessage", Assert.Single(statement.GetProperty("Action").EnumerateArray().Select(a => a.GetString())));
+                Assert.Equal(attributes["QueueArn"], Assert.Single(statement.GetProperty("Resource").EnumerateArray().Select(r => r.GetString())));
                 var condition = statement.GetProperty("Condition");
                 Assert.Equal($"arn:aws:s3:::{bucket}", condition.GetProperty("ArnEquals").GetProperty("aws:SourceArn").GetString());
                 Assert.Equal(attributes["QueueArn"].Split(':')[4], condition.GetProperty("StringEquals").GetProperty("aws:SourceAccount").GetString());

@@ -13,7 +13,7 @@ public sealed class Ec2InstanceTests(EmulatorFixture emulator) : IClassFixture<E
 {
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
     private readonly string _group = $"ec2test{Guid.NewGuid():N}"[..14];
-    private readonly HttpClient _admin = new() { BaseAddress = new Uri(emulator.ServiceUrl + "/") };
+    private readonly HttpClient _admin = AdminHttp.Create(emulator.ServiceUrl, EmulatorFixture.AccessKey, EmulatorFixture.SecretKey);
     private readonly AmazonEC2Client _ec2 = new(new BasicAWSCredentials(EmulatorFixture.AccessKey, EmulatorFixture.SecretKey),
         new AmazonEC2Config { ServiceURL = emulator.ServiceUrl, AuthenticationRegion = "us-east-1" });
 

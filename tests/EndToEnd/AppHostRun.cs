@@ -74,6 +74,10 @@ public sealed class AppHostRun : IAsyncDisposable
         return resourceEvent.Snapshot.State?.Text;
     }
 
+    /// <summary>A client of the emulator's own endpoints, signed with the administrator's key as they require.</summary>
+    public HttpClient EmulatorAdmin(TimeSpan? timeout = null) =>
+        FaceRecognition.Cloud.SignedHttp.Create(EmulatorUrl, new BasicAWSCredentials(AccessKey, SecretKey), "us-east-1", "emulator", timeout);
+
     public AmazonS3Client S3() => new(new BasicAWSCredentials(AccessKey, SecretKey),
         new AmazonS3Config { ServiceURL = CloudUrl.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
 

@@ -6,6 +6,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using FaceRecognition.AppHost.Cloud;
+using FaceRecognition.AppHost.Services;
 using FaceRecognition.Cloud.Topology;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -35,12 +36,19 @@ public sealed class AppHostTests
         var requestQueue = (await sqs.GetQueueUrlAsync(names.RequestQueue, _ct)).QueueUrl;
         Assert.Equal(1024, (await sqs.GetQueueAttributesAsync(requestQueue, ["MaximumMessageSize"], _ct)).MaximumMessageSize);
 
-        // The provisioned notification turns an upload into an event, end to end.
-        var events = (await sqs.GetQueueUrlAsync(names.VideoSplitEventsQueue, _ct)).QueueUrl;
-        await sqs.PurgeQueueAsync(events, _ct);
+        // The provisioned notification turns an upload into an event for the video-splitting function (whose event source
+        // mapping consumes the queue): it refuses bytes that are no video, and the event ends in its dead-letter queue.
         await s3.PutObjectAsync(new PutObjectRequest { BucketName = names.VideoInputBucket, Key = "test_00.mp4", ContentBody = "video bytes" }, _ct);
-        var received = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = events, WaitTimeSeconds = 10 }, _ct);
-        Assert.Contains("test_00.mp4", Assert.Single(received.Messages).Body, StringComparison.Ordinal);
+        var deadLetters = (await sqs.GetQueueUrlAsync(names.VideoSplitDeadLetterQueue, _ct)).QueueUrl;
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        Message? deadLetter = null;
+        while (deadLetter is null && DateTime.UtcNow < deadline)
+        {
+            var received = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = deadLetters, WaitTimeSeconds = 5 }, _ct);
+            deadLetter = received.Messages?.FirstOrDefault();
+        }
+        Assert.NotNull(deadLetter);
+        Assert.Contains("test_00.mp4", deadLetter.Body, StringComparison.Ordinal);
 
         Assert.StartsWith(data, Directory.GetFiles(data, "emulator.db").Single(), StringComparison.Ordinal);
     }
@@ -135,22 +143,53 @@ public sealed class AppHostTests
     }
 
     [Fact]
+    public async Task EachComponentGetsItsOwnRolesKeysUnlessIamEnforcementIsOff()
+    {
+        string[] fixedKeys = ["--Parameters:aws-access-key=AKIAAPPHOSTTEST00001", "--Parameters:aws-secret-key=apphost-test-secret"];
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(fixedKeys, _ct);
+        await using (var app = await builder.BuildAsync(_ct))
+        {
+            var emulator = await ResourceEnvironment.ReadRawAsync(app, CloudExtensions.EmulatorName, _ct);
+            var principals = new Dictionary<string, (string Credential, string Policy)>();
+            for (var i = 0; emulator.ContainsKey($"Emulator__Principals__{i}__Name"); i++)
+            {
+                principals[(string)emulator[$"Emulator__Principals__{i}__Name"]] =
+                    ((string)emulator[$"Emulator__Principals__{i}__Credential"], (string)emulator[$"Emulator__Principals__{i}__Policy"]);
+            }
+            var names = new TopologyNames(TopologyNames.DefaultPrefix);
+            Assert.Equal(SystemPermissions.Components.Select(c => SystemPermissions.RoleName(names, c)).Order(), principals.Keys.Order());
+            Assert.Equal(4, principals.Values.Select(p => p.Credential).Distinct().Count());
+            Assert.DoesNotContain(principals.Values, p => p.Credential.StartsWith("AKIAAPPHOSTTEST00001", StringComparison.Ordinal));
+            Assert.Contains("\"ec2:StartInstances\"", principals[SystemPermissions.RoleName(names, SystemPermissions.WebTier)].Policy, StringComparison.Ordinal);
+
+            foreach (var (resource, component) in new[] { (ServiceExtensions.WebTierName, SystemPermissions.WebTier), ($"{ServiceExtensions.AppTierPrefix}1", SystemPermissions.AppTier) })
+            {
+                var environment = await ResourceEnvironment.ReadRawAsync(app, resource, _ct);
+                var keys = $"{environment["Aws__AccessKey"]}:{environment["Aws__SecretKey"]}";
+                Assert.Equal(principals[SystemPermissions.RoleName(names, component)].Credential, keys);
+            }
+        }
+
+        builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>([.. fixedKeys, "--Emulator:EnforceIam=false"], _ct);
+        await using (var app = await builder.BuildAsync(_ct))
+        {
+            Assert.DoesNotContain((await ResourceEnvironment.ReadRawAsync(app, CloudExtensions.EmulatorName, _ct)).Keys, k => k.StartsWith("Emulator__Principals__", StringComparison.Ordinal));
+            var webTier = await ResourceEnvironment.ReadRawAsync(app, ServiceExtensions.WebTierName, _ct);
+            Assert.Equal("AKIAAPPHOSTTEST00001", webTier["Aws__AccessKey"]);
+        }
+    }
+
+    [Fact]
     public async Task ServicesRunFullyOptimisedFromTheFirstRequest()
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["--Cloud:Backend=Aws", "--Cloud:Prefix=facerec-tests"], _ct);
         await using var app = await builder.BuildAsync(_ct);
-        var model = app.Services.GetRequiredService<DistributedApplicationModel>();
 
         foreach (var name in new[] { FaceRecognition.AppHost.Services.ServiceExtensions.WebTierName, $"{FaceRecognition.AppHost.Services.ServiceExtensions.AppTierPrefix}1" })
         {
-            var resource = model.Resources.Single(r => r.Name == name);
-            var context = new EnvironmentCallbackContext(app.Services.GetRequiredService<DistributedApplicationExecutionContext>(), resource, cancellationToken: _ct);
-            foreach (var callback in resource.Annotations.OfType<EnvironmentCallbackAnnotation>())
-            {
-                await callback.Callback(context);
-            }
-            Assert.Equal("0", context.EnvironmentVariables.GetValueOrDefault("DOTNET_TieredCompilation") as string);
-            Assert.Equal("0", context.EnvironmentVariables.GetValueOrDefault("DOTNET_ReadyToRun") as string);
+            var environment = await ResourceEnvironment.ReadAsync(app, name, _ct);
+            Assert.Equal("0", environment.GetValueOrDefault("DOTNET_TieredCompilation"));
+            Assert.Equal("0", environment.GetValueOrDefault("DOTNET_ReadyToRun"));
         }
     }
 

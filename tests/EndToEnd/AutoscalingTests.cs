@@ -23,7 +23,7 @@ public sealed class AutoscalingTests
     public async Task From_zero_instances_a_burst_brings_replicas_up_every_request_is_answered_and_the_fleet_returns_to_zero()
     {
         await using var run = await Start();
-        using var admin = new HttpClient { BaseAddress = run.EmulatorUrl };
+        using var admin = run.EmulatorAdmin();
         Assert.All(await Instances(admin), i => Assert.Equal("stopped", i.State));
         var mostRunning = 0;
         using var sampling = new CancellationTokenSource();

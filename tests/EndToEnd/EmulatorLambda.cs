@@ -11,7 +11,7 @@ namespace FaceRecognition.EndToEnd.Tests;
 internal sealed class EmulatorLambda(AppHostRun run) : IDisposable
 {
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly HttpClient _http = new() { BaseAddress = run.EmulatorUrl, Timeout = TimeSpan.FromMinutes(2) };
+    private readonly HttpClient _http = run.EmulatorAdmin(TimeSpan.FromMinutes(2));
 
     public LambdaApi Api { get; } = LambdaApi.Create(run.EmulatorUrl.ToString(), "us-east-1", new BasicAWSCredentials(AppHostRun.AccessKey, AppHostRun.SecretKey));
 

@@ -19,7 +19,7 @@ public sealed class AutoScalerTests(EmulatorClients clients) : IClassFixture<Emu
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(20);
     private readonly TopologyNames _names = new($"scale-{Guid.NewGuid():N}"[..20]);
-    private readonly HttpClient _admin = new() { BaseAddress = clients.ServiceUrl };
+    private readonly HttpClient _admin = clients.Admin();
     private readonly AmazonEC2Client _ec2 = new(new BasicAWSCredentials(EmulatorClients.AccessKey, EmulatorClients.SecretKey),
         new AmazonEC2Config { ServiceURL = clients.ServiceUrl.ToString(), AuthenticationRegion = "us-east-1" });
     private AutoScaler? _scaler;

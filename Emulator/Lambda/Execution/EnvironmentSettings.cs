@@ -1,6 +1,7 @@
 using System.Globalization;
 using FaceRecognition.Emulator.Auth;
 using FaceRecognition.Emulator.Hosting;
+using FaceRecognition.Emulator.Iam;
 
 namespace FaceRecognition.Emulator.Lambda.Execution;
 
@@ -11,7 +12,7 @@ namespace FaceRecognition.Emulator.Lambda.Execution;
 /// OpenTelemetry settings are passed on (with the function's name as the service), so a function's telemetry reaches
 /// the same collector (the Aspire dashboard) as the emulator's.
 /// </summary>
-internal sealed class EnvironmentSettings(EmulatorOptions options, Func<string> endpointUrl)
+internal sealed class EnvironmentSettings(EmulatorOptions options, AccessControl access, Func<string> endpointUrl)
 {
     /// <summary>Variables a function may not set, as Lambda refuses them (they are Lambda's own).</summary>
     public static readonly IReadOnlySet<string> Reserved = new HashSet<string>(StringComparer.Ordinal)
@@ -32,13 +33,15 @@ internal sealed class EnvironmentSettings(EmulatorOptions options, Func<string> 
 
     public string Region => options.Region;
 
-    public AccessKeyPair Credentials => options.ParsedCredentials()[0];
+    /// <summary>The keys a function runs with: its execution role's principal's, or (for a role the emulator has no
+    /// principal for) the first administrator's.</summary>
+    public AccessKeyPair CredentialsFor(FunctionVersion function) => access.CredentialsForRole(function.Role) ?? options.ParsedCredentials()[0];
 
     public string EndpointUrl => endpointUrl();
 
     public IEnumerable<(string Name, string Value)> VariablesFor(FunctionVersion function, string environmentId, string runtimeApi, string temporaryDirectory)
     {
-        var credentials = Credentials;
+        var credentials = CredentialsFor(function);
         foreach (var name in s_telemetryVariables)
         {
             if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } value) yield return (name, value);

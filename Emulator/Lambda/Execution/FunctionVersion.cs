@@ -12,8 +12,10 @@ internal sealed record FunctionVersion(
     TimeSpan Timeout,
     int MemorySize,
     IReadOnlyDictionary<string, string> Variables,
-    string CodeDirectory)
+    string CodeDirectory,
+    string Role)
 {
     public static FunctionVersion Of(FunctionRecord function, string arn, string codeDirectory) => new(
-        function.Name, arn, function.RevisionId, function.Handler, TimeSpan.FromSeconds(function.Timeout), function.MemorySize, function.Environment, codeDirectory);
+        function.Name, arn, function.RevisionId, function.Handler, TimeSpan.FromSeconds(function.Timeout), function.MemorySize, function.Environment, codeDirectory,
+        function.Role);
 }

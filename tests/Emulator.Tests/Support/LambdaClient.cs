@@ -84,7 +84,7 @@ public sealed class LambdaClient(string serviceUrl, string accessKey, string sec
         SendAsync(HttpMethod.Put, $"2017-10-31/functions/{Uri.EscapeDataString(name)}/concurrency", new JsonObject { ["ReservedConcurrentExecutions"] = reserved },
             cancellationToken: cancellationToken);
 
-    private readonly HttpClient _admin = new() { BaseAddress = new Uri(serviceUrl.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(2) };
+    private readonly HttpClient _admin = AdminHttp.Create(serviceUrl, accessKey, secretKey, TimeSpan.FromMinutes(2));
 
     /// <summary>The emulator's view of a function's running side (its admin API): environments, counts.</summary>
     public async Task<JsonNode> StatusAsync(string name, CancellationToken cancellationToken = default)
