@@ -55,6 +55,8 @@ internal static class Functions
             Environment = spec.Environment.ToDictionary(v => v.Key, v => v.Value),
             Role = role,
             LogGroup = logGroup,
+            // Each invocation's segment in X-Ray (Lambda grants the role its two X-Ray writes with it).
+            Tracing = Tracing.ACTIVE,
         });
         function.AddEventSource(new SqsEventSource(queue, new SqsEventSourceProps
         {

@@ -70,6 +70,7 @@ public sealed class LeastPrivilegeTests(SynthesizedStack stack)
             $"s3:GetObject {n.VideoInputBucket}/*",
             $"s3:PutObject {n.FramesBucket}/*",
             $"s3:PutObject {n.VideoOutputBucket}/failed/*.txt",
+            .. ActiveTracing,
         ]), Permissions(FunctionRole(TopologyNames.VideoSplitFunction)));
     }
 
@@ -89,6 +90,7 @@ public sealed class LeastPrivilegeTests(SynthesizedStack stack)
             $"s3:GetObject {n.GalleryBucket}/{TopologyNames.GalleryObjectKey}",
             $"s3:ListBucket {n.GalleryBucket}",
             $"s3:PutObject {n.VideoOutputBucket}/*",
+            .. ActiveTracing,
         ]), Permissions(FunctionRole(TopologyNames.FaceRecognitionFunction)));
     }
 
@@ -166,6 +168,9 @@ public sealed class LeastPrivilegeTests(SynthesizedStack stack)
         .. new[] { "CreateLogStream", "PutLogEvents", "DescribeLogStreams" }.Select(a => $"logs:{a} log-group:/facerec/{stack.Names.Prefix}/{tier}:*"),
         "xray:PutTraceSegments *", "xray:PutTelemetryRecords *",
     ];
+
+    /// <summary>What Lambda's active tracing needs (granted with it): each invocation's segment to X-Ray.</summary>
+    private static readonly string[] ActiveTracing = ["xray:PutTraceSegments *", "xray:PutTelemetryRecords *"];
 
     /// <summary>What the event source mapping needs of the queue (granted with it).</summary>
     private static IEnumerable<string> Consume(string queue) =>

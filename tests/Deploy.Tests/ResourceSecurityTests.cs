@@ -83,7 +83,7 @@ public sealed class ResourceSecurityTests(SynthesizedStack stack)
     }
 
     [Fact]
-    public void Each_function_has_its_own_role_assumable_only_by_Lambda_and_its_own_log_group_with_a_retention()
+    public void Each_function_has_its_own_role_assumable_only_by_Lambda_its_own_log_group_with_a_retention_and_active_tracing()
     {
         var roles = stack.OfType("AWS::IAM::Role").ToDictionary(r => r.Id, r => r.Properties);
         var logGroups = stack.OfType("AWS::Logs::LogGroup").ToDictionary(l => l.Id, l => l.Properties);
@@ -98,6 +98,8 @@ public sealed class ResourceSecurityTests(SynthesizedStack stack)
             Assert.Null(role["ManagedPolicyArns"]);
             var logGroup = logGroups[Target(function["LoggingConfig"]!["LogGroup"])];
             Assert.Equal(("/aws/lambda/" + name, 14), ((string?)logGroup["LogGroupName"], (int)logGroup["RetentionInDays"]!));
+            // Each invocation is traced in X-Ray.
+            Assert.Equal("Active", (string?)function["TracingConfig"]!["Mode"]);
         }
         Assert.Equal([TopologyNames.FaceRecognitionFunction, TopologyNames.VideoSplitFunction],
             functions.Select(f => (string)f.Properties["FunctionName"]!).Order(StringComparer.Ordinal));

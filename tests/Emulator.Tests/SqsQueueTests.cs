@@ -9,6 +9,24 @@ public sealed class SqsQueueTests(EmulatorFixture emulator) : IClassFixture<Emul
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task A_queue_name_serves_where_a_queue_url_is_expected_as_on_SQS()
+    {
+        var name = Names.Unique("byname");
+        await emulator.Sqs.CreateQueueAsync(name, _ct);
+
+        // The original course's grader passes names, not URLs, to GetQueueAttributes; SQS answers them.
+        await emulator.Sqs.SendMessageAsync(name, "by name", _ct);
+        var attributes = await emulator.Sqs.GetQueueAttributesAsync(name, ["ApproximateNumberOfMessages"], _ct);
+        Assert.Equal(1, attributes.ApproximateNumberOfMessages);
+        var received = await emulator.Sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = name, WaitTimeSeconds = 1 }, _ct);
+        Assert.Equal("by name", Assert.Single(received.Messages).Body);
+
+        // Only a valid queue name: anything else is still no queue.
+        await Assert.ThrowsAsync<QueueDoesNotExistException>(() => emulator.Sqs.GetQueueAttributesAsync("no such queue!", ["All"], _ct));
+        await Assert.ThrowsAsync<QueueDoesNotExistException>(() => emulator.Sqs.GetQueueAttributesAsync(Names.Unique("missing"), ["All"], _ct));
+    }
+
+    [Fact]
     public async Task CreateGetUrlListAndDelete()
     {
         var name = Names.Unique("queue");
