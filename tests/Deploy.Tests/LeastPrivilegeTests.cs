@@ -70,7 +70,7 @@ public sealed class LeastPrivilegeTests(SynthesizedStack stack)
             $"s3:GetObject {n.VideoInputBucket}/*",
             $"s3:PutObject {n.FramesBucket}/*",
             $"s3:PutObject {n.VideoOutputBucket}/failed/*.txt",
-            .. ActiveTracing,
+            .. s_activeTracing,
         ]), Permissions(FunctionRole(TopologyNames.VideoSplitFunction)));
     }
 
@@ -90,7 +90,7 @@ public sealed class LeastPrivilegeTests(SynthesizedStack stack)
             $"s3:GetObject {n.GalleryBucket}/{TopologyNames.GalleryObjectKey}",
             $"s3:ListBucket {n.GalleryBucket}",
             $"s3:PutObject {n.VideoOutputBucket}/*",
-            .. ActiveTracing,
+            .. s_activeTracing,
         ]), Permissions(FunctionRole(TopologyNames.FaceRecognitionFunction)));
     }
 
@@ -170,7 +170,7 @@ public sealed class LeastPrivilegeTests(SynthesizedStack stack)
     ];
 
     /// <summary>What Lambda's active tracing needs (granted with it): each invocation's segment to X-Ray.</summary>
-    private static readonly string[] ActiveTracing = ["xray:PutTraceSegments *", "xray:PutTelemetryRecords *"];
+    private static readonly string[] s_activeTracing = ["xray:PutTraceSegments *", "xray:PutTelemetryRecords *"];
 
     /// <summary>What the event source mapping needs of the queue (granted with it).</summary>
     private static IEnumerable<string> Consume(string queue) =>
