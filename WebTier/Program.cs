@@ -8,6 +8,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddAwsClients();
 builder.Services.AddCloudNames(builder.Configuration);
+// Healthy only while the request queue answers (readiness reaches the cloud; liveness stays in process).
+builder.Services.AddHealthChecks().AddQueueReachable(sp => sp.GetRequiredService<FaceRecognition.Cloud.Topology.TopologyNames>().RequestQueue);
 builder.Services.AddOptions<WebTierOptions>().Bind(builder.Configuration.GetSection(WebTierOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
 UploadReader.ConfigureLimits(builder);
 builder.Services.AddSingleton<ReplyListener>();

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using FaceRecognition.AppHost.Cloud;
+using FaceRecognition.AppHost.Services;
 using FaceRecognition.Cloud.Topology;
 using FaceRecognition.Lambdas.Runtime.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,7 +19,7 @@ public sealed class LambdaHostingTests : IDisposable
     private readonly SyntheticVideos _videos = new();
 
     [Fact]
-    public async Task The_functions_run_the_packages_that_deploy_and_outlive_an_emulator_killed_with_SIGKILL()
+    public async Task The_functions_run_the_packages_that_deploy_and_outlive_an_emulator_killed_with_SIGKILL_while_the_web_tier_reports_the_outage()
     {
         var photo = TestFiles.FaceApiDemo("sample1.jpg");
         var ann = _videos.Still("ann.mp4", photo, 1);
@@ -52,9 +53,13 @@ public sealed class LambdaHostingTests : IDisposable
         }
         await run.App.ResourceNotifications.WaitForResourceAsync(CloudExtensions.EmulatorName,
             e => e.Snapshot.State?.Text is { } s && KnownResourceStates.TerminalStates.Contains(s), _ct);
+        // The web tier's readiness reaches the cloud: without it, the dashboard shows the web tier unhealthy.
+        await run.App.ResourceNotifications.WaitForResourceAsync(ServiceExtensions.WebTierName,
+            e => e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, _ct).WaitAsync(TimeSpan.FromMinutes(1), _ct);
         var commands = run.App.Services.GetRequiredService<ResourceCommandService>();
         Assert.True((await commands.ExecuteCommandAsync(CloudExtensions.EmulatorName, KnownResourceCommands.StartCommand, _ct)).Success);
         await run.App.ResourceNotifications.WaitForResourceHealthyAsync(CloudExtensions.EmulatorName, _ct);
+        await run.WebTierHealthy(_ct);
 
         Assert.Equal(before, await Deployment(lambda));
         await videos.PutVideo(ann, "after.mp4");
