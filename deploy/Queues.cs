@@ -1,7 +1,5 @@
 using System.Globalization;
 using Amazon.CDK;
-using Amazon.CDK.AWS.IAM;
-using Amazon.CDK.AWS.S3;
 using Amazon.CDK.AWS.SQS;
 using Constructs;
 using FaceRecognition.Cloud.Topology;
@@ -40,21 +38,9 @@ internal static class Queues
         return new Queue(scope, id, props);
     }
 
-    /// <summary>S3 may send <paramref name="bucket"/>'s notifications to <paramref name="queue"/>, and nothing else may.
-    /// The bucket's ARN is written from its name: the bucket depends on this policy (S3 checks it when the notification
-    /// is set), so the policy cannot refer to the bucket resource.</summary>
-    public static void AllowNotifications(Queue queue, Bucket bucket, string bucketName) =>
-        queue.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
-        {
-            Sid = "NotificationsFrom" + bucket.Node.Id.Replace("-", "", StringComparison.Ordinal),
-            Effect = Effect.ALLOW,
-            Principals = [new ServicePrincipal("s3.amazonaws.com")],
-            Actions = ["sqs:SendMessage"],
-            Resources = [queue.QueueArn],
-            Conditions = new Dictionary<string, object>
-            {
-                ["ArnEquals"] = new Dictionary<string, object> { ["aws:SourceArn"] = $"arn:{Aws.PARTITION}:s3:::{bucketName}" },
-                ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = Aws.ACCOUNT_ID },
-            },
-        }));
+    /// <summary>S3 may send <paramref name="bucketName"/>'s notifications to <paramref name="queue"/>, and nothing else may
+    /// (the statement local provisioning sets, Cloud/Topology/QueuePolicy). The bucket's ARN is written from its name: the bucket
+    /// depends on this policy (S3 checks it when the notification is set), so the policy cannot refer to the bucket resource.</summary>
+    public static void AllowNotifications(Queue queue, string queueName, string bucketName) =>
+        queue.AddToResourcePolicy(Statements.ToCdk(Cloud.Topology.QueuePolicy.AllowNotifications(queueName, bucketName)));
 }

@@ -14,8 +14,12 @@ internal static class Statements
     {
         Sid = statement.Sid,
         Effect = Effect.ALLOW,
+        Principals = statement.ServicePrincipal is { } service ? [new ServicePrincipal(service)] : null,
         Actions = [.. statement.Actions],
-        Resources = [.. statement.Resources.Select(r => r.Contains("${", StringComparison.Ordinal) ? Fn.Sub(r) : r)],
-        Conditions = statement.Conditions?.ToDictionary(c => c.Key, c => (object)c.Value.ToDictionary(v => v.Key, v => (object)v.Value)),
+        Resources = [.. statement.Resources.Select(Resolved)],
+        Conditions = statement.Conditions?.ToDictionary(c => c.Key, c => (object)c.Value.ToDictionary(v => v.Key, v => (object)Resolved(v.Value))),
     });
+
+    /// <summary>A value with pseudo parameters as <c>Fn::Sub</c>, resolved by CloudFormation; any other as it is.</summary>
+    private static string Resolved(string value) => value.Contains("${", StringComparison.Ordinal) ? Fn.Sub(value) : value;
 }

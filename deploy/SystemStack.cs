@@ -37,7 +37,7 @@ internal sealed class SystemStack : Stack
             foreach (var notification in group)
             {
                 var queue = queues[notification.Queue];
-                Queues.AllowNotifications(queue, bucket, group.Key);
+                Queues.AllowNotifications(queue, notification.Queue, group.Key);
                 // S3 checks, when the configuration is set, that it may send to the queue: the policy comes first.
                 bucket.Node.AddDependency(queue);
                 configurations.AddRange(notification.Events.Select(e => new CfnBucket.QueueConfigurationProperty

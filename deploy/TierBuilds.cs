@@ -15,12 +15,10 @@ public sealed record TierDefinition(string Name, string Project, string Executab
 /// <summary>
 /// The web and app tiers as EC2 runs them: each published self-contained for linux-x64 (Amazon Linux 2023 needs no .NET
 /// installed; the app tier's models travel in its output) and zipped deterministically, so that an unchanged tier
-/// keeps its asset hash and CloudFormation leaves its instances alone. Intermediate files go to artifacts/tier-build.
+/// keeps its asset hash and CloudFormation leaves its instances alone (<see cref="DotnetPublish"/>, under artifacts/tier-build).
 /// </summary>
 public sealed class TierBuilds(string repositoryRoot, string outputDirectory, ILogger logger)
 {
-    private static readonly string[] s_excludedSuffixes = [".pdb", ".xml", ".dbg"];
-
     /// <summary>Publishes every tier and returns each zip's path by tier name.</summary>
     public async Task<IReadOnlyDictionary<string, string>> EnsureAsync(CancellationToken cancellationToken)
     {
@@ -34,11 +32,7 @@ public sealed class TierBuilds(string repositoryRoot, string outputDirectory, IL
     {
         var published = Path.Combine(outputDirectory, ".publish", tier.Name);
         var started = Stopwatch.GetTimestamp();
-        await PublishAsync(Path.Combine(repositoryRoot, tier.Project), published, cancellationToken);
-        foreach (var file in Directory.EnumerateFiles(published, "*", SearchOption.AllDirectories))
-        {
-            if (s_excludedSuffixes.Any(s => file.EndsWith(s, StringComparison.OrdinalIgnoreCase))) File.Delete(file);
-        }
+        await DotnetPublish.RunAsync(repositoryRoot, Path.Combine(repositoryRoot, tier.Project), published, "tier-build", [], cancellationToken);
         var zip = Path.Combine(outputDirectory, tier.Name + ".zip");
         var newest = Directory.EnumerateFiles(published, "*", SearchOption.AllDirectories).Max(File.GetLastWriteTimeUtc);
         if (File.Exists(zip) && File.GetLastWriteTimeUtc(zip) > newest)
@@ -51,27 +45,5 @@ public sealed class TierBuilds(string repositoryRoot, string outputDirectory, IL
         logger.LogInformation("{Tier}: published and zipped in {Seconds:F0} s ({Size:N0} bytes, {Zip})", tier.Name,
             Stopwatch.GetElapsedTime(started).TotalSeconds, new FileInfo(zip).Length, zip);
         return zip;
-    }
-
-    private static async Task PublishAsync(string project, string output, CancellationToken cancellationToken)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList =
-            {
-                "publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "true", "-o", output, "--nologo", "-v", "quiet",
-                "-p:DebugType=none", "-p:TierPublishBuild=true",
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"dotnet publish {project} failed ({process.ExitCode}):\n{await stdout}{await stderr}");
-        }
     }
 }

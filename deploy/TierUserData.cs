@@ -24,7 +24,7 @@ internal static class TierUserData
             "set -euxo pipefail",
             "dnf install -y amazon-cloudwatch-agent",
             "id facerec || useradd --system --no-create-home --shell /sbin/nologin facerec",
-            $"mkdir -p /opt/facerec /var/log/facerec && chown facerec /var/log/facerec",
+            "mkdir -p /opt/facerec /var/log/facerec && chown facerec /var/log/facerec",
             $"aws s3 cp '{buildUrl}' /opt/facerec/{tier.Name}.zip --region {Aws.REGION}",
             $"rm -rf {home}.new && python3 -c \"import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])\" /opt/facerec/{tier.Name}.zip {home}.new",
             $"chmod +x {home}.new/{tier.Executable} && rm -rf {home} && mv {home}.new {home}",

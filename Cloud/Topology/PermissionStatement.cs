@@ -22,6 +22,10 @@ public sealed record PermissionStatement(
     public const string Region = "${AWS::Region}";
     public const string Account = "${AWS::AccountId}";
 
+    public static string BucketArn(string bucket) => $"arn:{Partition}:s3:::{bucket}";
+
+    public static string QueueArn(string queue) => $"arn:{Partition}:sqs:{Region}:{Account}:{queue}";
+
     /// <summary>An IAM policy document (JSON) of <paramref name="statements"/>, for a cloud in the given partition,
     /// region and account.</summary>
     public static string PolicyDocument(IEnumerable<PermissionStatement> statements, string partition, string region, string account)

@@ -129,11 +129,11 @@ public static class SystemPermissions
     private static Dictionary<string, IReadOnlyDictionary<string, string>> Like(string key, string pattern) =>
         new() { ["StringLike"] = new Dictionary<string, string> { [key] = pattern } };
 
-    private static string Bucket(string name) => $"arn:{PermissionStatement.Partition}:s3:::{name}";
+    private static string Bucket(string name) => PermissionStatement.BucketArn(name);
 
     private static string Objects(string bucket, string keys) => $"{Bucket(bucket)}/{keys}";
 
-    private static string Queue(string name) => $"arn:{PermissionStatement.Partition}:sqs:{PermissionStatement.Region}:{PermissionStatement.Account}:{name}";
+    private static string Queue(string name) => PermissionStatement.QueueArn(name);
 
     private static string LogStreams(string logGroup) =>
         $"arn:{PermissionStatement.Partition}:logs:{PermissionStatement.Region}:{PermissionStatement.Account}:log-group:{logGroup}:*";

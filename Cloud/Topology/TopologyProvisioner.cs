@@ -34,7 +34,7 @@ public sealed class TopologyProvisioner(IAmazonS3 s3, IAmazonSQS sqs, ILogger lo
                 ? queueArn
                 : throw new InvalidOperationException($"Notification '{group.First().Id}' names queue '{group.Key}', which the topology does not declare.");
             var url = (await sqs.GetQueueUrlAsync(group.Key, cancellationToken)).QueueUrl;
-            await sqs.SetQueueAttributesAsync(url, new Dictionary<string, string> { ["Policy"] = QueuePolicy.AllowNotifications(arn, group.Select(n => n.Bucket)) }, cancellationToken);
+            await sqs.SetQueueAttributesAsync(url, new Dictionary<string, string> { ["Policy"] = QueuePolicy.Document(arn, group.Select(n => n.Bucket)) }, cancellationToken);
         }
 
         foreach (var group in topology.Notifications.GroupBy(n => n.Bucket, StringComparer.Ordinal))

@@ -17,11 +17,12 @@ internal static class SqsAccess
             "ChangeMessageVisibilityBatch" => "ChangeMessageVisibility",
             _ => operation,
         };
-        access.Authorize(accessKey, action, $"arn:aws:sqs:{region}:{account}:{QueueName(requestJson) ?? "*"}");
+        access.Authorize(accessKey, action, $"arn:aws:sqs:{region}:{account}:{QueueName(requestJson, account) ?? "*"}");
     }
 
-    /// <summary>The queue a request is about: its <c>QueueName</c>, or the last segment of its <c>QueueUrl</c>.</summary>
-    private static string? QueueName(byte[] requestJson)
+    /// <summary>The queue a request is about: its <c>QueueName</c>, or the queue its <c>QueueUrl</c> names (read as the
+    /// operations read it); null when it names none the operation would find.</summary>
+    private static string? QueueName(byte[] requestJson, string account)
     {
         try
         {
@@ -34,14 +35,14 @@ internal static class SqsAccess
                 if (reader.TokenType == JsonTokenType.String && name is "QueueName" or "QueueUrl")
                 {
                     var value = reader.GetString()!;
-                    return name == "QueueName" ? value : value[(value.TrimEnd('/').LastIndexOf('/') + 1)..].TrimEnd('/');
+                    return name == "QueueName" ? value : SqsHandlerBase.QueueNameFromUrl(value, account);
                 }
                 reader.Skip();
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or Protocol.AwsException)
         {
-            // Not JSON: the operation refuses it after this check.
+            // Not JSON, or no queue: the operation refuses it after this check.
         }
         return null;
     }

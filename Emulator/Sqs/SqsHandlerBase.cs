@@ -29,7 +29,9 @@ internal abstract class SqsHandlerBase(EmulatorStore store, SqsStore sqs, Emulat
     /// Call inside a read or change of the store.</summary>
     protected SqsQueue ResolveQueue(string? queueUrl) => Sqs.GetQueue(QueueNameFromUrl(queueUrl));
 
-    protected string QueueNameFromUrl(string? queueUrl)
+    protected string QueueNameFromUrl(string? queueUrl) => QueueNameFromUrl(queueUrl, Options.AccountId);
+
+    internal static string QueueNameFromUrl(string? queueUrl, string accountId)
     {
         if (string.IsNullOrEmpty(queueUrl)) throw SqsErrors.MissingParameter("QueueUrl");
         // <scheme>://<host>/<account>/<name>, or /<account>/<name>: only the last two segments count.
@@ -39,7 +41,7 @@ internal abstract class SqsHandlerBase(EmulatorStore store, SqsStore sqs, Emulat
         if (lastSlash <= 0) throw SqsErrors.QueueDoesNotExist(queueUrl);
         var account = url[..lastSlash];
         account = account[(account.LastIndexOf('/') + 1)..];
-        if (!account.SequenceEqual(Options.AccountId)) throw SqsErrors.QueueDoesNotExist(queueUrl);
+        if (!account.SequenceEqual(accountId)) throw SqsErrors.QueueDoesNotExist(queueUrl);
         return url[(lastSlash + 1)..].ToString();
     }
 

@@ -10,10 +10,9 @@ namespace FaceRecognition.Lambdas.Packaging;
 /// </summary>
 public sealed class PackageBuilder(PackageOptions options, ILogger logger)
 {
-    /// <summary>Files a package leaves out: debugging symbols and documentation, and the LTTng tracing provider, whose
-    /// library (liblttng-ust) Amazon Linux 2023 does not have (.NET runs without it).</summary>
-    private static readonly string[] s_excludedSuffixes = [".pdb", ".xml", ".dbg"];
-    private static readonly string[] s_excludedFiles = ["libcoreclrtraceptprovider.so"];
+    /// <summary>A file a package leaves out besides symbols and documentation: the LTTng tracing provider, whose library
+    /// (liblttng-ust) Amazon Linux 2023 does not have (.NET runs without it).</summary>
+    private const string TracingProvider = "libcoreclrtraceptprovider.so";
 
     /// <summary>Brings the packages of <paramref name="functions"/> (all by default) up to date and returns them.</summary>
     public async Task<IReadOnlyList<PackageInfo>> EnsureAsync(IEnumerable<FunctionDefinition>? functions = null, CancellationToken cancellationToken = default)
@@ -48,12 +47,10 @@ public sealed class PackageBuilder(PackageOptions options, ILogger logger)
         var root = Directory.CreateDirectory(Path.Combine(staging, "package")).FullName;
         logger.LogInformation("{Function}: publishing {Project} (self-contained {Rid}, ReadyToRun {ReadyToRun}, trimmed {Trimmed})", function.Name, function.Project,
             PackageOptions.RuntimeIdentifier, options.ReadyToRun, options.Trimmed);
-        await PublishAsync(Path.Combine(options.RepositoryRoot, function.Project), root, cancellationToken);
+        await DotnetPublish.RunAsync(options.RepositoryRoot, Path.Combine(options.RepositoryRoot, function.Project), root, "lambda-build", PublishProperties(),
+            cancellationToken);
         MakeBootstrap(root, function);
-        foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
-        {
-            if (s_excludedSuffixes.Any(s => file.EndsWith(s, StringComparison.OrdinalIgnoreCase)) || s_excludedFiles.Contains(Path.GetFileName(file))) File.Delete(file);
-        }
+        File.Delete(Path.Combine(root, TracingProvider));
         var tools = new BundledTools(Path.Combine(options.RepositoryRoot, ".cache", "npm"), logger);
         foreach (var tool in function.Tools)
         {
@@ -85,37 +82,16 @@ public sealed class PackageBuilder(PackageOptions options, ILogger logger)
         return package;
     }
 
-    private async Task PublishAsync(string project, string output, CancellationToken cancellationToken)
+    private IEnumerable<string> PublishProperties()
     {
-        List<string> arguments =
-        [
-            "publish", project, "-c", "Release", "-r", PackageOptions.RuntimeIdentifier, "--self-contained", "true", "-o", output, "--nologo", "-v", "quiet",
-            $"-p:PublishReadyToRun={options.ReadyToRun}", "-p:DebugType=none",
-            // Its own obj/ and bin/ (Directory.Build.props): the everyday build's restore stays as it was.
-            "-p:LambdaPackageBuild=true",
-        ];
+        yield return $"PublishReadyToRun={options.ReadyToRun}";
         if (options.Trimmed)
         {
             // Partial trimming removes unused framework assemblies only: the system's own and its packages' are kept
             // whole, so reflection over them (options validation, the AWS SDK) is unaffected.
-            arguments.AddRange(["-p:PublishTrimmed=true", "-p:TrimMode=partial", "-p:SuppressTrimAnalysisWarnings=true"]);
-        }
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet", arguments)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = options.RepositoryRoot,
-        };
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var outputText = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var errorText = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"dotnet publish {Path.GetFileName(project)} failed (exit code {process.ExitCode}):\n{(await outputText).Trim()}\n{(await errorText).Trim()}");
+            yield return "PublishTrimmed=true";
+            yield return "TrimMode=partial";
+            yield return "SuppressTrimAnalysisWarnings=true";
         }
     }
 

@@ -85,7 +85,7 @@ public sealed class TopologyProvisionerTests : IAsyncLifetime
 
     [Fact]
     public void AQueuePolicyNeedsAQueueArn() =>
-        Assert.Throws<ArgumentException>(() => QueuePolicy.AllowNotifications("https://sqs.us-east-1.amazonaws.com/1/q", ["b"]));
+        Assert.Throws<ArgumentException>(() => QueuePolicy.Document("https://sqs.us-east-1.amazonaws.com/1/q", ["b"]));
 
     [Fact]
     public async Task ProvisionedNotificationsDeliverEvents()
