@@ -26,8 +26,16 @@ echo "== Format check"
 dotnet format FaceRecognition.sln --verify-no-changes --no-restore
 
 echo "== Tests"
+# Each test assembly writes a CTRF report; the summary printed last names every failure with its message, so the
+# tail of the log (all a CI page may keep, after the AppHost logs of a failed end-to-end test) says what failed.
+results="$(mktemp -d -t facerec-test-results-XXXXXX)"
+reports=(--report-xunit-ctrf --results-directory "$results")
+status=0
 if [ $# -gt 0 ]; then
-  dotnet test --no-build "$@"
+  dotnet test --no-build "${reports[@]}" "$@" || status=$?
 else
-  dotnet test --solution FaceRecognition.sln --no-build
+  dotnet test --solution FaceRecognition.sln --no-build "${reports[@]}" || status=$?
 fi
+python3 scripts/test-summary.py "$results"
+rm -rf "$results"
+exit "$status"
