@@ -15,9 +15,10 @@ public sealed class AppTierOptions
     [Range(0, 256)]
     public int Concurrency { get; set; }
 
-    /// <summary>Seconds a received message stays invisible; extended while the work takes longer.</summary>
+    /// <summary>Seconds a received message stays invisible, renewed at half of it while the work goes on. Short, so that
+    /// the messages of an instance that dies come back well within the web tier's reply timeout (30 s).</summary>
     [Range(5, 43200)]
-    public int VisibilityTimeoutSeconds { get; set; } = 30;
+    public int VisibilityTimeoutSeconds { get; set; } = 10;
 
     /// <summary>Largest picture downloaded from the input bucket.</summary>
     [Range(1, int.MaxValue)]

@@ -25,6 +25,8 @@ internal sealed partial class RequestProcessor(IAmazonS3 s3, IAmazonSQS sqs, Sqs
     public async Task ProcessAsync(string queueUrl, Message message, CancellationToken cancellationToken)
     {
         using var activity = MessageTracing.Source.StartActivity("recognise", ActivityKind.Consumer, MessageTracing.Extract(message));
+        var started = Stopwatch.GetTimestamp();
+        RequestMetrics.QueueWait(message, TimeProvider.System);
         var attempt = message.Attributes?.TryGetValue("ApproximateReceiveCount", out var count) == true && int.TryParse(count, out var n) ? n : 1;
 
         RecognitionRequest request;
@@ -51,6 +53,7 @@ internal sealed partial class RequestProcessor(IAmazonS3 s3, IAmazonSQS sqs, Sqs
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogFailed(request.Id, attempt, e.Message);
+            RequestMetrics.Duration(started, request.Mode, "failed");
             if (attempt >= SystemTopology.MaxReceiveCount)
             {
                 await ReplyAsync(request, RecognitionReply.Failure(request.Id, ReplyErrorCodes.Failed,
@@ -61,6 +64,7 @@ internal sealed partial class RequestProcessor(IAmazonS3 s3, IAmazonSQS sqs, Sqs
 
         await ReplyAsync(request, reply, cancellationToken);
         await batcher.DeleteAsync(queueUrl, message.ReceiptHandle, cancellationToken);
+        RequestMetrics.Duration(started, request.Mode, reply.Error?.Code ?? "answered");
     }
 
     /// <summary>Download, recognise, and store <c>stem</c> -> name in the output bucket (not for a refused picture).</summary>

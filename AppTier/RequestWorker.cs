@@ -37,7 +37,7 @@ internal sealed partial class RequestWorker(IAmazonSQS sqs, TopologyNames names,
                     MaxNumberOfMessages = free,
                     WaitTimeSeconds = 20,
                     VisibilityTimeout = options.Value.VisibilityTimeoutSeconds,
-                    MessageSystemAttributeNames = ["ApproximateReceiveCount"],
+                    MessageSystemAttributeNames = ["ApproximateReceiveCount", RequestMetrics.SentTimestamp],
                     MessageAttributeNames = ["All"],
                 }, stoppingToken);
                 var messages = response.Messages ?? [];

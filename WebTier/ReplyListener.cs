@@ -8,8 +8,12 @@ using Microsoft.Extensions.Options;
 namespace FaceRecognition.WebTier;
 
 /// <summary>
-/// This instance's reply queue and its one receive loop: the queue is created at start (named after the instance, so
-/// replicas never take each other's replies) and deleted at stop; each reply completes the request waiting on its id.
+/// The queue this web tier's replies come on, and its one receive loop; each reply completes the request waiting on its
+/// id. Without <see cref="WebTierOptions.InstanceId"/> (the one web tier on AWS, the first one locally) that is the
+/// provisioned response queue, <c>&lt;prefix&gt;-resp-queue</c>, which outlives the process. With one, it is the
+/// instance's own <c>&lt;prefix&gt;-resp-queue-&lt;id&gt;</c>, so replicas never take each other's replies: created at
+/// start, deleted at a clean stop, and removed by the AppHost when the replica dies otherwise (AppHost/Services/
+/// ReplyQueueReaper); if it disappears while the instance runs, the loop creates it again.
 /// </summary>
 internal sealed partial class ReplyListener(IAmazonSQS sqs, TopologyNames names, IOptions<WebTierOptions> options, ILogger<ReplyListener> logger)
     : BackgroundService
@@ -17,7 +21,9 @@ internal sealed partial class ReplyListener(IAmazonSQS sqs, TopologyNames names,
     private readonly ConcurrentDictionary<string, TaskCompletionSource<RecognitionReply>> _waiting = new();
     private readonly TaskCompletionSource<string> _queueUrl = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public string QueueName { get; } = names.ReplyQueueFor(options.Value.InstanceId is { Length: > 0 } id ? id : Guid.NewGuid().ToString("N")[..12]);
+    private readonly bool _ownQueue = options.Value.InstanceId.Length > 0;
+
+    public string QueueName { get; } = options.Value.InstanceId is { Length: > 0 } id ? names.ReplyQueueFor(id) : names.ResponseQueue;
 
     /// <summary>Completes when the reply queue exists.</summary>
     public Task<string> Ready => _queueUrl.Task;
@@ -32,15 +38,17 @@ internal sealed partial class ReplyListener(IAmazonSQS sqs, TopologyNames names,
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        var created = await sqs.CreateQueueAsync(new CreateQueueRequest(QueueName)
+        _queueUrl.SetResult(_ownQueue ? await CreateOwnQueueAsync(cancellationToken) : (await sqs.GetQueueUrlAsync(QueueName, cancellationToken)).QueueUrl);
+        LogListening(QueueName);
+        await base.StartAsync(cancellationToken);
+    }
+
+    private async Task<string> CreateOwnQueueAsync(CancellationToken cancellationToken) =>
+        (await sqs.CreateQueueAsync(new CreateQueueRequest(QueueName)
         {
             // Replies are read within seconds; one nobody waits for any more should not linger.
             Attributes = new Dictionary<string, string> { ["MessageRetentionPeriod"] = "300" },
-        }, cancellationToken);
-        _queueUrl.SetResult(created.QueueUrl);
-        LogCreated(QueueName);
-        await base.StartAsync(cancellationToken);
-    }
+        }, cancellationToken)).QueueUrl;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -70,6 +78,11 @@ internal sealed partial class ReplyListener(IAmazonSQS sqs, TopologyNames names,
             {
                 break;
             }
+            catch (QueueDoesNotExistException) when (_ownQueue)
+            {
+                LogRecreated(QueueName);
+                await RecreateAsync(stoppingToken);
+            }
             catch (Exception e) when (e is AmazonSQSException or HttpRequestException)
             {
                 LogReceiveFailed(e.Message);
@@ -78,10 +91,24 @@ internal sealed partial class ReplyListener(IAmazonSQS sqs, TopologyNames names,
         }
     }
 
+    private async Task RecreateAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            // Same name, so the same URL: requests already sent still find it.
+            await CreateOwnQueueAsync(stoppingToken);
+        }
+        catch (Exception e) when (e is AmazonSQSException or HttpRequestException)
+        {
+            LogReceiveFailed(e.Message);
+            await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
+        }
+    }
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        if (_queueUrl.Task.IsCompletedSuccessfully)
+        if (_ownQueue && _queueUrl.Task.IsCompletedSuccessfully)
         {
             try
             {
@@ -117,7 +144,10 @@ internal sealed partial class ReplyListener(IAmazonSQS sqs, TopologyNames names,
     }
 
     [LoggerMessage(LogLevel.Information, "Replies come to {Queue}")]
-    private partial void LogCreated(string queue);
+    private partial void LogListening(string queue);
+
+    [LoggerMessage(LogLevel.Warning, "Reply queue {Queue} was gone; created it again")]
+    private partial void LogRecreated(string queue);
 
     [LoggerMessage(LogLevel.Warning, "Could not receive replies: {Reason}")]
     private partial void LogReceiveFailed(string reason);

@@ -23,7 +23,9 @@ public sealed class WebTierOptions : IValidatableObject
     /// <summary>The mode requests carry: <c>model</c> or <c>lookup</c> (the AppHost passes Recognition:Mode).</summary>
     public string Mode { get; set; } = RecognitionMode.Model;
 
-    /// <summary>Names this instance's reply queue; empty = random, so replicas never share one.</summary>
+    /// <summary>Gives this instance a reply queue of its own, <c>&lt;prefix&gt;-resp-queue-&lt;id&gt;</c>; empty (the
+    /// default, the one web tier on AWS, the first one locally): replies come on the provisioned <c>&lt;prefix&gt;-resp-queue</c>,
+    /// which exactly one web tier may read. The AppHost names further replicas after their resources.</summary>
     [RegularExpression("^[a-z0-9-]{0,40}$")]
     public string InstanceId { get; set; } = "";
 

@@ -44,6 +44,7 @@ public static class CloudExtensions
         var cloud = new CloudResource(settings.Backend, settings.Region, settings.Names.Prefix, server, accessKey, secretKey, provisioning, packages,
             settings.Backend == CloudBackend.Emulator && settings.EnforceIam);
         var topology = FunctionSettings.Apply(SystemTopology.For(settings.Names), builder.Configuration);
+        provisioning.AddCloudCommands(cloud, topology);
         builder.Eventing.Subscribe<InitializeResourceEvent>(provisioning.Resource, (e, cancellationToken) =>
         {
             // Runs in the background: initialisation must not block the other resources' start.

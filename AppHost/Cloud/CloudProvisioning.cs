@@ -25,12 +25,7 @@ internal static class CloudProvisioning
             }
             await notifications.PublishUpdateAsync(resource, s => s with { State = KnownResourceStates.Running, StartTimeStamp = DateTime.UtcNow });
 
-            var options = await ClientOptions(cloud, stopping);
-            using var s3 = AwsClients.CreateS3(options);
-            using var sqs = AwsClients.CreateSqs(options);
-            using var lambda = LambdaApi.Create(options.ServiceUrl, options.Region, AwsClients.Credentials(options));
-            var deployment = await FunctionDeployment(cloud, lambda, services.GetRequiredService<IConfiguration>(), logger, stopping);
-            await new TopologyProvisioner(s3, sqs, logger, deployment).ProvisionAsync(topology, stopping);
+            await ProvisionAsync(cloud, topology, services, logger, stopping);
 
             await notifications.PublishUpdateAsync(resource, s => s with
             {
@@ -38,7 +33,7 @@ internal static class CloudProvisioning
                 ExitCode = 0,
                 StopTimeStamp = DateTime.UtcNow,
             });
-            Announce(cloud, options, services.GetRequiredService<ILoggerFactory>().CreateLogger("FaceRecognition.AppHost"));
+            Announce(cloud, await cloud.AdministratorOptionsAsync(stopping), services.GetRequiredService<ILoggerFactory>().CreateLogger("FaceRecognition.AppHost"));
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -51,6 +46,19 @@ internal static class CloudProvisioning
                 .LogError("Provisioning the cloud failed (see the {Resource} resource's log): {Reason}", CloudExtensions.ProvisioningName, e.Message);
             await notifications.PublishUpdateAsync(resource, s => s with { State = KnownResourceStates.FailedToStart, StopTimeStamp = DateTime.UtcNow });
         }
+    }
+
+    /// <summary>Creates what the topology names and is missing, and brings what differs back to it: buckets, queues,
+    /// notifications, functions. Idempotent; at start and by the dashboard's re-provision command.</summary>
+    public static async Task ProvisionAsync(CloudResource cloud, CloudTopology topology, IServiceProvider services, ILogger logger,
+        CancellationToken cancellationToken)
+    {
+        var options = await cloud.AdministratorOptionsAsync(cancellationToken);
+        using var s3 = AwsClients.CreateS3(options);
+        using var sqs = AwsClients.CreateSqs(options);
+        using var lambda = LambdaApi.Create(options.ServiceUrl, options.Region, AwsClients.Credentials(options));
+        var deployment = await FunctionDeployment(cloud, lambda, services.GetRequiredService<IConfiguration>(), logger, cancellationToken);
+        await new TopologyProvisioner(s3, sqs, logger, deployment).ProvisionAsync(topology, cancellationToken);
     }
 
     /// <summary>The functions' packages (waiting for the packaging step) and roles. Locally any role name does; on AWS the
@@ -77,18 +85,6 @@ internal static class CloudProvisioning
                 ?? throw new InvalidOperationException($"No deployment package was built for function {function}.");
             return new FunctionPackage(Path.Combine(cloud.Packages.Resource.Options.OutputDirectory, package.File), package.CodeSha256, package.Size);
         }, role);
-    }
-
-    private static async Task<AwsOptions> ClientOptions(CloudResource cloud, CancellationToken cancellationToken)
-    {
-        if (cloud.Endpoint is null) return new AwsOptions { Region = cloud.Region };
-        return new AwsOptions
-        {
-            ServiceUrl = cloud.Endpoint.Url,
-            Region = cloud.Region,
-            AccessKey = await cloud.AccessKey!.Resource.GetValueAsync(cancellationToken),
-            SecretKey = await cloud.SecretKey!.Resource.GetValueAsync(cancellationToken),
-        };
     }
 
     /// <summary>Prints, once, how to reach the local cloud with any AWS client (the README's quick start points here).</summary>

@@ -63,6 +63,18 @@ public sealed class CloudResource
         return (own.AccessKey, own.SecretKey);
     }
 
+    /// <summary>How an AWS SDK client of the AppHost's own (provisioning, reaping) reaches the cloud: the endpoint and the
+    /// administrator's keys locally, the default credential chain on AWS.</summary>
+    public async Task<ServiceDefaults.AwsOptions> AdministratorOptionsAsync(CancellationToken cancellationToken) => Endpoint is null
+        ? new ServiceDefaults.AwsOptions { Region = Region }
+        : new ServiceDefaults.AwsOptions
+        {
+            ServiceUrl = Endpoint.Url,
+            Region = Region,
+            AccessKey = await AccessKey!.Resource.GetValueAsync(cancellationToken),
+            SecretKey = await SecretKey!.Resource.GetValueAsync(cancellationToken),
+        };
+
     /// <summary>A client of the emulator's own endpoints (<c>/_emulator/…</c>), signed with the administrator's key as they require.</summary>
     public async Task<HttpClient> AdminClientAsync(CancellationToken cancellationToken, TimeSpan? timeout = null) =>
         SignedHttp.Create(new Uri(Endpoint!.Url), await AdministratorAsync(cancellationToken), Region, "emulator", timeout);

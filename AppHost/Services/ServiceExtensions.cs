@@ -16,13 +16,29 @@ public static class ServiceExtensions
     {
         var settings = ServiceSettings.From(builder.Configuration);
 
+        var replicasWithOwnReplyQueues = new List<string>();
         for (var i = 1; i <= settings.WebTierReplicas; i++)
         {
             var webTier = builder.AddBuiltProject<Projects.WebTier>(i == 1 ? WebTierName : $"{WebTierName}-{i}", "FaceRecognition.WebTier",
                     i == 1 ? settings.WebTierPort : null)
                 .WithCloud(cloud, SystemPermissions.WebTier)
                 .WithEnvironment("WebTier__Mode", settings.Mode)
-                .WithExternalHttpEndpoints();
+                .WithExternalHttpEndpoints()
+                .WithUrls(context =>
+                {
+                    // Beside the endpoint itself, a link to the API's description.
+                    if (context.Urls.FirstOrDefault(u => u.Endpoint?.EndpointName == "http") is { } http)
+                    {
+                        context.Urls.Add(new ResourceUrlAnnotation { Url = $"{http.Url.TrimEnd('/')}/api/openapi.json", DisplayText = "OpenAPI document", Endpoint = http.Endpoint });
+                    }
+                });
+            if (i > 1)
+            {
+                // The first web tier replies on the provisioned response queue (as the one web tier does on AWS, where
+                // the original's grader watches it); further replicas each on their own.
+                webTier.WithEnvironment("WebTier__InstanceId", webTier.Resource.Name);
+                replicasWithOwnReplyQueues.Add(webTier.Resource.Name);
+            }
             if (settings.Autoscale && i == 1)
             {
                 // One autoscaler for the fleet, as the original ran its controller in the web tier.
@@ -38,6 +54,8 @@ public static class ServiceExtensions
                 webTier.WithEnvironment(variable, value);
             }
         }
+
+        ReplyQueueReaper.Add(builder, cloud, replicasWithOwnReplyQueues);
 
         var replicas = new List<string>();
         for (var i = 1; i <= settings.AppTierReplicas; i++)

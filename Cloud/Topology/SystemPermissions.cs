@@ -53,7 +53,9 @@ public static class SystemPermissions
         yield return Allow("TellMissingObjects", ["s3:ListBucket"],
             [Bucket(names.OutputBucket), Bucket(names.GalleryBucket), Bucket(names.VideoInputBucket), Bucket(names.VideoOutputBucket)]);
         yield return Allow("SendRequests", ["sqs:GetQueueUrl", "sqs:SendMessage", "sqs:GetQueueAttributes"], [Queue(names.RequestQueue)]);
-        // ReplyListener: one reply queue per web-tier process, created at start and deleted at stop.
+        // ReplyListener: the one web tier (the first one locally) reads its replies on the response queue; further
+        // replicas each on a queue of their own, created at start and deleted at stop.
+        yield return Allow("Replies", ["sqs:GetQueueUrl", "sqs:ReceiveMessage", "sqs:DeleteMessage"], [Queue(names.ResponseQueue)]);
         yield return Allow("OwnReplyQueues", ["sqs:CreateQueue", "sqs:GetQueueUrl", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:DeleteQueue"],
             [Queue(names.ReplyQueueFor("*"))]);
         // EC2's Describe actions have no resource-level permissions.
@@ -70,7 +72,7 @@ public static class SystemPermissions
     private static IEnumerable<PermissionStatement> AppTierStatements(TopologyNames names)
     {
         yield return Allow("TakeRequests", ["sqs:GetQueueUrl", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"], [Queue(names.RequestQueue)]);
-        yield return Allow("Reply", ["sqs:GetQueueUrl", "sqs:SendMessage"], [Queue(names.ReplyQueueFor("*"))]);
+        yield return Allow("Reply", ["sqs:GetQueueUrl", "sqs:SendMessage"], [Queue(names.ResponseQueue), Queue(names.ReplyQueueFor("*"))]);
         yield return Allow("ReadPictures", ["s3:GetObject"], [Objects(names.InputBucket, "*")]);
         // Enrollment lists the pictures of one enrolment.
         yield return Allow("ListEnrolments", ["s3:ListBucket"], [Bucket(names.InputBucket)], Like("s3:prefix", "enroll/*"));

@@ -1,13 +1,22 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Microsoft.ML.OnnxRuntime;
 
 namespace FaceRecognition.Vision.Inference;
 
 /// <summary>
 /// One ONNX model loaded once per process and run concurrently by any number of callers (InferenceSession.Run is
-/// thread-safe). Inputs are NCHW float batches of square pictures.
+/// thread-safe). Inputs are NCHW float batches of square pictures. Each run's time is recorded per network
+/// (<c>facerec.inference.duration</c>, tagged with the model file's name), for the dashboard's charts.
 /// </summary>
 internal sealed class ModelSession : IDisposable
 {
+    public const string MeterName = "FaceRecognition.Vision";
+
+    private static readonly Meter s_meter = new(MeterName);
+    private static readonly Histogram<double> s_duration = s_meter.CreateHistogram<double>("facerec.inference.duration", "ms",
+        "One ONNX Runtime run of a network, by network");
+    private readonly KeyValuePair<string, object?> _network;
     private readonly InferenceSession _session;
     private readonly string _inputName;
     private readonly string[] _outputNames;
@@ -18,6 +27,7 @@ internal sealed class ModelSession : IDisposable
         {
             throw new FileNotFoundException($"Model file {path} is missing; the models/ folder is copied next to every assembly that references Vision.", path);
         }
+        _network = new KeyValuePair<string, object?>("facerec.network", Path.GetFileNameWithoutExtension(path));
         using var sessionOptions = options.Create();
         _session = new InferenceSession(path, sessionOptions);
         _inputName = _session.InputNames[0];
@@ -35,7 +45,9 @@ internal sealed class ModelSession : IDisposable
         var count = batch * 3 * InputSize * InputSize;
         using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, count), shape);
         using var runOptions = new RunOptions();
+        var started = Stopwatch.GetTimestamp();
         using var outputs = _session.Run(runOptions, [_inputName], [inputValue], _outputNames);
+        s_duration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, _network);
         var results = new float[outputs.Count][];
         for (var i = 0; i < outputs.Count; i++)
         {

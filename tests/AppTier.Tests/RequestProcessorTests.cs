@@ -78,6 +78,37 @@ public sealed class RequestProcessorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Each_request_records_its_queue_wait_and_its_time_here_by_mode_and_outcome()
+    {
+        var recorded = new System.Collections.Concurrent.ConcurrentBag<(string Instrument, double Value, string? Outcome)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == RequestMetrics.MeterName) l.EnableMeasurementEvents(instrument);
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
+        {
+            string? outcome = null;
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "facerec.outcome") outcome = $"{tag.Value}";
+            }
+            recorded.Add((instrument.Name, value, outcome));
+        });
+        listener.Start();
+        await Put("test_001/r5.jpg", [0xFF, 0xD8, 0xFF, 0xE0]);
+        await Put("junk/r6.jpg", "not a picture"u8.ToArray());
+
+        await Processor.ProcessAsync(_requestQueue, await SendAndReceive(Request("r5", "test_001/r5.jpg", RecognitionMode.Lookup)), _ct);
+        await Processor.ProcessAsync(_requestQueue, await SendAndReceive(Request("r6", "junk/r6.jpg", RecognitionMode.Model)), _ct);
+
+        Assert.Equal(2, recorded.Count(r => r.Instrument == "facerec.request.queue_wait" && r.Value >= 0));
+        Assert.Equal(["answered", ReplyErrorCodes.BadImage], recorded.Where(r => r.Instrument == "facerec.request.duration").Select(r => r.Outcome).Order());
+    }
+
+    [Fact]
     public async Task A_picture_that_is_not_one_gets_an_error_reply_at_once_and_no_result()
     {
         await Put("junk/r2.jpg", "not a picture"u8.ToArray());
@@ -151,7 +182,7 @@ public sealed class RequestProcessorTests : IAsyncLifetime
         var response = await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest(queue)
         {
             WaitTimeSeconds = 5,
-            MessageSystemAttributeNames = ["ApproximateReceiveCount"],
+            MessageSystemAttributeNames = ["ApproximateReceiveCount", RequestMetrics.SentTimestamp],
             MessageAttributeNames = ["All"],
         }, _ct);
         return Assert.Single(response.Messages ?? []);

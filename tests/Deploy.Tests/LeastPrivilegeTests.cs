@@ -109,6 +109,7 @@ public sealed class LeastPrivilegeTests(SynthesizedStack stack)
             $"s3:ListBucket {n.FramesBucket}", $"s3:ListBucket {n.OutputBucket}", $"s3:ListBucket {n.GalleryBucket}",
             $"s3:ListBucket {n.VideoInputBucket}", $"s3:ListBucket {n.VideoOutputBucket}",
             $"sqs:GetQueueUrl queue:{n.RequestQueue}", $"sqs:SendMessage queue:{n.RequestQueue}", $"sqs:GetQueueAttributes queue:{n.RequestQueue}",
+            .. new[] { "GetQueueUrl", "ReceiveMessage", "DeleteMessage" }.Select(a => $"sqs:{a} queue:{n.ResponseQueue}"),
             .. new[] { "CreateQueue", "GetQueueUrl", "ReceiveMessage", "DeleteMessage", "DeleteQueue" }.Select(a => $"sqs:{a} queue:{n.ReplyQueueFor("*")}"),
             "ec2:DescribeInstances *",
             $"ec2:StartInstances instance/* if tagged FaceRecognition:Deployment={n.Prefix}, Name like app-tier-instance-*",
@@ -124,6 +125,7 @@ public sealed class LeastPrivilegeTests(SynthesizedStack stack)
         var expected = Sorted(
         [
             .. new[] { "GetQueueUrl", "ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility" }.Select(a => $"sqs:{a} queue:{n.RequestQueue}"),
+            $"sqs:GetQueueUrl queue:{n.ResponseQueue}", $"sqs:SendMessage queue:{n.ResponseQueue}",
             $"sqs:GetQueueUrl queue:{n.ReplyQueueFor("*")}", $"sqs:SendMessage queue:{n.ReplyQueueFor("*")}",
             $"s3:GetObject {n.InputBucket}/*",
             $"s3:ListBucket {n.InputBucket} if s3:prefix like enroll/*",

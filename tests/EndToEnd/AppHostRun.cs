@@ -43,8 +43,12 @@ public sealed class AppHostRun : IAsyncDisposable
     public Uri WebTierUrl => App.GetEndpoint(ServiceExtensions.WebTierName, "http");
 
     /// <summary>Waits until the web tier answers its health check (its reply queue exists by then).</summary>
-    public Task WebTierHealthy(CancellationToken cancellationToken) =>
+    public Task<ResourceEvent> WebTierHealthy(CancellationToken cancellationToken) =>
         App.ResourceNotifications.WaitForResourceHealthyAsync(ServiceExtensions.WebTierName, cancellationToken).WaitAsync(StartTimeout, cancellationToken);
+
+    /// <summary>The process id of a running project or executable resource, as the dashboard shows it.</summary>
+    public static int ProcessId(CustomResourceSnapshot snapshot) =>
+        Convert.ToInt32(snapshot.Properties.Single(p => p.Name == "executable.pid").Value, System.Globalization.CultureInfo.InvariantCulture);
 
     public static async Task<AppHostRun> StartAsync(string dataDirectory, CancellationToken cancellationToken, params string[] extraArguments)
     {

@@ -38,7 +38,7 @@ public sealed class AutoscalingTests
 
         var answers = await Post(run, "burst", disrupt: null);
         var lastAnswer = DateTime.UtcNow;
-        await Eventually.Until(async () => (await Instances(admin)).All(i => i.State == "stopped"), TimeSpan.FromSeconds(60), "every instance stopped after the burst");
+        await Eventually.Until(async () => (await Instances(admin)).All(i => i.State == "stopped"), TimeSpan.FromMinutes(2), "every instance stopped after the burst");
         var toZero = DateTime.UtcNow - lastAnswer;
         await sampling.CancelAsync();
         await sampler;
@@ -76,7 +76,7 @@ public sealed class AutoscalingTests
     private async Task<AppHostRun> Start()
     {
         var run = await AppHostRun.StartAsync(Directory.CreateTempSubdirectory("facerec-e2e-scaling-").FullName, _ct,
-            "--AppTier:Autoscale=true", "--AppTier:Replicas=2", "--WebTier:ReplyTimeoutSeconds=120");
+            "--AppTier:Autoscale=true", "--AppTier:Replicas=2", "--WebTier:ReplyTimeoutSeconds=300");
         await run.WebTierHealthy(_ct);
         await run.App.ResourceNotifications.WaitForResourceAsync(AppTierInstances.ResourceName, KnownResourceStates.Running, _ct)
             .WaitAsync(AppHostRun.StartTimeout, _ct);
@@ -88,7 +88,7 @@ public sealed class AutoscalingTests
     private async Task<ConcurrentDictionary<string, string>> Post(AppHostRun run, string prefix, Func<Task>? disrupt)
     {
         var photos = Enumerable.Range(1, 6).Select(i => File.ReadAllBytes(TestFiles.FaceApiDemo($"sample{i}.jpg"))).ToArray();
-        using var http = new HttpClient { BaseAddress = run.WebTierUrl, Timeout = TimeSpan.FromMinutes(3) };
+        using var http = new HttpClient { BaseAddress = run.WebTierUrl, Timeout = TimeSpan.FromMinutes(6) };
         var answers = new ConcurrentDictionary<string, string>();
         var firstAnswer = new TaskCompletionSource();
         var load = Parallel.ForEachAsync(Enumerable.Range(0, Requests), new ParallelOptions { MaxDegreeOfParallelism = Requests, CancellationToken = _ct }, async (i, ct) =>
@@ -101,7 +101,7 @@ public sealed class AutoscalingTests
         });
         if (disrupt is not null)
         {
-            await firstAnswer.Task.WaitAsync(TimeSpan.FromMinutes(3), _ct);
+            await firstAnswer.Task.WaitAsync(TimeSpan.FromMinutes(6), _ct);
             await disrupt();
         }
         await load;

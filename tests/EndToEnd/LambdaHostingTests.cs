@@ -47,7 +47,7 @@ public sealed class LambdaHostingTests : IDisposable
         var before = await Deployment(lambda);
 
         var emulator = await run.App.ResourceNotifications.WaitForResourceHealthyAsync(CloudExtensions.EmulatorName, _ct);
-        using (var process = Process.GetProcessById(ProcessId(emulator.Snapshot)))
+        using (var process = Process.GetProcessById(AppHostRun.ProcessId(emulator.Snapshot)))
         {
             process.Kill();
         }
@@ -55,7 +55,7 @@ public sealed class LambdaHostingTests : IDisposable
             e => e.Snapshot.State?.Text is { } s && KnownResourceStates.TerminalStates.Contains(s), _ct);
         // The web tier's readiness reaches the cloud: without it, the dashboard shows the web tier unhealthy.
         await run.App.ResourceNotifications.WaitForResourceAsync(ServiceExtensions.WebTierName,
-            e => e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, _ct).WaitAsync(TimeSpan.FromMinutes(1), _ct);
+            e => e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, _ct).WaitAsync(TimeSpan.FromMinutes(2), _ct);
         var commands = run.App.Services.GetRequiredService<ResourceCommandService>();
         Assert.True((await commands.ExecuteCommandAsync(CloudExtensions.EmulatorName, KnownResourceCommands.StartCommand, _ct)).Success);
         await run.App.ResourceNotifications.WaitForResourceHealthyAsync(CloudExtensions.EmulatorName, _ct);
@@ -176,9 +176,6 @@ public sealed class LambdaHostingTests : IDisposable
         Assert.Equal(2, lines.Count(l => l.StartsWith("  ", StringComparison.Ordinal)));
         return string.Join('\n', lines);
     }
-
-    private static int ProcessId(CustomResourceSnapshot snapshot) =>
-        Convert.ToInt32(snapshot.Properties.Single(p => p.Name == "executable.pid").Value, CultureInfo.InvariantCulture);
 
     private static string Data() => Directory.CreateTempSubdirectory("facerec-e2e-lambda-").FullName;
 

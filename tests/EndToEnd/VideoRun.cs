@@ -14,7 +14,7 @@ namespace FaceRecognition.EndToEnd.Tests;
 /// <summary>What the video tests do against a running system: enrol, upload, wait for answers, read dead letters.</summary>
 internal sealed class VideoRun(AppHostRun run) : IDisposable
 {
-    public static readonly TimeSpan AnswerTimeout = TimeSpan.FromMinutes(3);
+    public static readonly TimeSpan AnswerTimeout = TimeSpan.FromMinutes(6);
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
     public TopologyNames Names { get; } = new(TopologyNames.DefaultPrefix);

@@ -13,7 +13,7 @@ namespace FaceRecognition.Lambdas.FaceRecognition.Tests;
 /// </summary>
 public sealed class FunctionsOnLambdaTests(EmulatorClients clients, KnownFaces faces) : IClassFixture<EmulatorClients>, IClassFixture<KnownFaces>, IDisposable
 {
-    private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(3);
     private readonly TopologyNames _names = new($"aws-{Guid.NewGuid():N}"[..20]);
     private readonly SyntheticVideos _videos = new();
     private readonly List<FunctionProcess> _processes = [];
