@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Amazon.Runtime;
 using FaceRecognition.Cloud.Functions;
 using FaceRecognition.Cloud.Topology;
-using FaceRecognition.Tests.Shared;
+using FaceRecognition.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FaceRecognition.Cloud.Tests;

@@ -4,6 +4,7 @@ using Amazon.S3.Model;
 using Amazon.SQS.Model;
 using FaceRecognition.Cloud.Messaging;
 using FaceRecognition.Cloud.Storage;
+using FaceRecognition.Tests.Support;
 
 namespace FaceRecognition.Cloud.Tests;
 

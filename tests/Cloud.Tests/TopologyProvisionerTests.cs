@@ -5,6 +5,7 @@ using Amazon.SQS;
 using Amazon.SQS.Model;
 using FaceRecognition.Cloud.Topology;
 using FaceRecognition.Emulator.Hosting;
+using FaceRecognition.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FaceRecognition.Cloud.Tests;

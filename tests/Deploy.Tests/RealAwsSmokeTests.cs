@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Amazon.Runtime.Credentials;
 using FaceRecognition.Lambdas.Packaging;
-using FaceRecognition.Lambdas.Runtime.Tests.Support;
+using FaceRecognition.Tests.Support;
 
 namespace FaceRecognition.Deploy.Tests;
 

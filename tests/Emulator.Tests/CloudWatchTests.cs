@@ -7,7 +7,7 @@ using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Signing;
 using FaceRecognition.Emulator.Tests.Support;
-using FaceRecognition.Tests.Shared;
+using FaceRecognition.Tests.Support;
 
 namespace FaceRecognition.Emulator.Tests;
 

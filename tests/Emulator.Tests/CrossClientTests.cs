@@ -4,7 +4,7 @@ using System.Text.Json;
 using Amazon.S3.Model;
 using Amazon.SQS.Model;
 using FaceRecognition.Emulator.Tests.Support;
-using FaceRecognition.Tests.Shared;
+using FaceRecognition.Tests.Support;
 
 namespace FaceRecognition.Emulator.Tests;
 

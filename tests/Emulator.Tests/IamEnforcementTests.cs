@@ -9,7 +9,7 @@ using Amazon.S3.Model;
 using Amazon.SQS;
 using FaceRecognition.Emulator.Hosting;
 using FaceRecognition.Emulator.Tests.Support;
-using FaceRecognition.Tests.Shared;
+using FaceRecognition.Tests.Support;
 
 namespace FaceRecognition.Emulator.Tests;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FaceRecognition.Emulator.Tests.Support;
-using FaceRecognition.Tests.Shared;
+using FaceRecognition.Tests.Support;
 
 namespace FaceRecognition.Emulator.Tests;
 

@@ -3,7 +3,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Amazon.SQS.Model;
 using FaceRecognition.Emulator.Tests.Support;
-using FaceRecognition.Tests.Shared;
+using FaceRecognition.Tests.Support;
 
 namespace FaceRecognition.Emulator.Tests;
 

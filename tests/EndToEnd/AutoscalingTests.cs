@@ -6,7 +6,7 @@ using Amazon.Runtime;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using FaceRecognition.AppHost.Services;
-using FaceRecognition.Tests.Shared;
+using FaceRecognition.Tests.Support;
 
 namespace FaceRecognition.EndToEnd.Tests;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using FaceRecognition.Lambdas.Runtime.Tests.Support;
+using FaceRecognition.Tests.Support;
 
 namespace FaceRecognition.EndToEnd.Tests;
 

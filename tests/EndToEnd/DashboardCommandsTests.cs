@@ -5,7 +5,7 @@ using Aspire.Hosting.ApplicationModel;
 using FaceRecognition.AppHost.Cloud;
 using FaceRecognition.Cloud.Messaging;
 using FaceRecognition.Cloud.Topology;
-using FaceRecognition.Tests.Shared;
+using FaceRecognition.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FaceRecognition.EndToEnd.Tests;

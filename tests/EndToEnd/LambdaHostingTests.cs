@@ -6,7 +6,7 @@ using Aspire.Hosting.ApplicationModel;
 using FaceRecognition.AppHost.Cloud;
 using FaceRecognition.AppHost.Services;
 using FaceRecognition.Cloud.Topology;
-using FaceRecognition.Lambdas.Runtime.Tests.Support;
+using FaceRecognition.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FaceRecognition.EndToEnd.Tests;

@@ -6,7 +6,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using FaceRecognition.AppHost.Services;
-using FaceRecognition.Tests.Shared;
+using FaceRecognition.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FaceRecognition.EndToEnd.Tests;

@@ -1,7 +1,6 @@
 using System.Net;
 using FaceRecognition.Cloud.Topology;
-using FaceRecognition.Lambdas.Runtime.Tests.Support;
-using FaceRecognition.Tests.Shared;
+using FaceRecognition.Tests.Support;
 
 namespace FaceRecognition.EndToEnd.Tests;
 

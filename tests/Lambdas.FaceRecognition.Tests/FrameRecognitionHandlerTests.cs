@@ -1,9 +1,8 @@
 using Amazon.S3.Model;
-using FaceRecognition.Cloud.Tests;
 using FaceRecognition.Cloud.Topology;
 using FaceRecognition.Lambdas.FaceRecognition.Tests.Support;
 using FaceRecognition.Lambdas.Runtime;
-using FaceRecognition.Lambdas.Runtime.Tests.Support;
+using FaceRecognition.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

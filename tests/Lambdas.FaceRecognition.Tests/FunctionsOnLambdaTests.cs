@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
 using Amazon.S3.Model;
-using FaceRecognition.Cloud.Tests;
 using FaceRecognition.Cloud.Topology;
 using FaceRecognition.Lambdas.FaceRecognition.Tests.Support;
-using FaceRecognition.Lambdas.Runtime.Tests.Support;
+using FaceRecognition.Tests.Support;
 
 namespace FaceRecognition.Lambdas.FaceRecognition.Tests;
 

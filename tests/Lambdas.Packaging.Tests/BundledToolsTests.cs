@@ -1,4 +1,4 @@
-using FaceRecognition.Tests.Shared;
+using FaceRecognition.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FaceRecognition.Lambdas.Packaging.Tests;

@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using Amazon.SQS.Model;
-using FaceRecognition.Cloud.Tests;
 using FaceRecognition.Lambdas.Runtime.RuntimeApi;
 using FaceRecognition.Lambdas.Runtime.Tests.Support;
-using FaceRecognition.Tests.Shared;
+using FaceRecognition.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FaceRecognition.Lambdas.Runtime.Tests;

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using FaceRecognition.Cloud.Tests;
 using FaceRecognition.Lambdas.Runtime.RuntimeApi;
 using FaceRecognition.Lambdas.Runtime.Tests.Support;
+using FaceRecognition.Tests.Support;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 

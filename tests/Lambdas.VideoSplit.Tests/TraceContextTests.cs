@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using Amazon.S3.Model;
 using FaceRecognition.Cloud.Storage;
-using FaceRecognition.Cloud.Tests;
 using FaceRecognition.Cloud.Topology;
 using FaceRecognition.Lambdas.Runtime;
-using FaceRecognition.Lambdas.Runtime.Tests.Support;
+using FaceRecognition.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

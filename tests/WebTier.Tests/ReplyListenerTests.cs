@@ -1,8 +1,7 @@
 using Amazon.SQS.Model;
 using FaceRecognition.Cloud.Messaging;
-using FaceRecognition.Cloud.Tests;
 using FaceRecognition.Cloud.Topology;
-using FaceRecognition.Tests.Shared;
+using FaceRecognition.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

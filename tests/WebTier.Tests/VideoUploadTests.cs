@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Amazon.S3.Model;
-using FaceRecognition.Cloud.Tests;
+using FaceRecognition.Tests.Support;
 
 namespace FaceRecognition.WebTier.Tests;
 

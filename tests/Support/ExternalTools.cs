@@ -1,10 +1,10 @@
 using System.Diagnostics;
 
-namespace FaceRecognition.Tests.Shared;
+namespace FaceRecognition.Tests.Support;
 
 /// <summary>Clients other than the AWS SDK for .NET, found on this machine: Python with boto3, the AWS CLI. Tests that
 /// need one and find none are skipped, saying so (./test.sh installs them).</summary>
-internal static class ExternalTools
+public static class ExternalTools
 {
     /// <summary>FACEREC_PYTHON if set, else Debian's python3, else the first python3 on PATH — whichever imports boto3.</summary>
     public static string? FindPythonWithBoto3()

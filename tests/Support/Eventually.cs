@@ -1,6 +1,6 @@
-namespace FaceRecognition.Tests.Shared;
+namespace FaceRecognition.Tests.Support;
 
-internal static class Eventually
+public static class Eventually
 {
     /// <summary>Polls <paramref name="condition"/> until it holds; fails the test with <paramref name="what"/> after the timeout.</summary>
     public static async Task Until(Func<Task<bool>> condition, TimeSpan timeout, string what)

@@ -2,14 +2,14 @@ using System.IO.Compression;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace FaceRecognition.Tests.Shared;
+namespace FaceRecognition.Tests.Support;
 
 /// <summary>
 /// Deployment packages of tests/TestFunction (a custom runtime whose payload says what it does), built from its output
 /// next to the test assembly: a zip with a <c>bootstrap</c> that starts it with this machine's dotnet, as a Lambda
 /// package of a framework-dependent app would. Also the broken packages Lambda must refuse.
 /// </summary>
-internal static class TestFunctionPackage
+public static class TestFunctionPackage
 {
     private const string Assembly = "FaceRecognition.TestFunction";
     private const int Executable = 0b111_101_101;

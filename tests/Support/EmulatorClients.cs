@@ -1,9 +1,10 @@
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.SQS;
+using FaceRecognition.Cloud;
 using FaceRecognition.Emulator.Hosting;
 
-namespace FaceRecognition.Cloud.Tests;
+namespace FaceRecognition.Tests.Support;
 
 /// <summary>An in-process emulator with real SDK clients, one per test class.</summary>
 public sealed class EmulatorClients : IAsyncLifetime

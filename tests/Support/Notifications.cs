@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 
-namespace FaceRecognition.Lambdas.Runtime.Tests.Support;
+namespace FaceRecognition.Tests.Support;
 
-internal static class Notifications
+public static class Notifications
 {
     /// <summary>The S3 event S3 sends for a new object (the key URL-encoded, as S3 does).</summary>
     public static string ObjectCreated(string bucket, string key, long size = 100) => new JsonObject

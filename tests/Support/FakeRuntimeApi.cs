@@ -6,13 +6,13 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace FaceRecognition.Lambdas.Runtime.Tests.Support;
+namespace FaceRecognition.Tests.Support;
 
 /// <summary>
 /// The AWS Lambda Runtime API as the documentation describes it (2018-06-01), served on a free local port: events are
 /// queued by the test, and what the runtime posts back (response, error, init error) is recorded.
 /// </summary>
-internal sealed class FakeRuntimeApi : IAsyncDisposable
+public sealed class FakeRuntimeApi : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Channel<(string Id, string Body, DateTimeOffset Deadline)> _events = Channel.CreateUnbounded<(string, string, DateTimeOffset)>();
@@ -92,11 +92,11 @@ internal sealed class FakeRuntimeApi : IAsyncDisposable
     }
 }
 
-internal enum RuntimeReplyKind
+public enum RuntimeReplyKind
 {
     Response,
     Error,
     InitError,
 }
 
-internal sealed record RuntimeReply(RuntimeReplyKind Kind, string Body, string? ErrorTypeHeader);
+public sealed record RuntimeReply(RuntimeReplyKind Kind, string Body, string? ErrorTypeHeader);

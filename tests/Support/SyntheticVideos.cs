@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace FaceRecognition.Lambdas.Runtime.Tests.Support;
+namespace FaceRecognition.Tests.Support;
 
 /// <summary>Test videos made on the spot with the real ffmpeg (no video is committed): test patterns, stills, hostile files.</summary>
-internal sealed class SyntheticVideos : IDisposable
+public sealed class SyntheticVideos : IDisposable
 {
     public string Folder { get; } = Directory.CreateTempSubdirectory("facerec-videos-").FullName;
 
