@@ -3,8 +3,8 @@ using Amazon.S3.Model;
 using FaceRecognition.Cloud.Messaging;
 using FaceRecognition.Cloud.Storage;
 using FaceRecognition.Cloud.Topology;
+using FaceRecognition.Identities;
 using FaceRecognition.Vision;
-using FaceRecognition.Vision.Identities;
 using FaceRecognition.Vision.Imaging;
 using Microsoft.Extensions.Options;
 

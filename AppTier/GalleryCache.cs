@@ -2,7 +2,7 @@ using Amazon.Runtime;
 using Amazon.S3;
 using FaceRecognition.Cloud.Storage;
 using FaceRecognition.Cloud.Topology;
-using FaceRecognition.Vision.Identities;
+using FaceRecognition.Identities;
 using Microsoft.Extensions.Options;
 
 namespace FaceRecognition.AppTier;

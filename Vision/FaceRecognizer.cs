@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using FaceRecognition.Identities;
 using FaceRecognition.Vision.Descriptors;
 using FaceRecognition.Vision.Detection;
-using FaceRecognition.Vision.Identities;
 using FaceRecognition.Vision.Imaging;
 using FaceRecognition.Vision.Inference;
 using FaceRecognition.Vision.Landmarks;

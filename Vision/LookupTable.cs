@@ -1,4 +1,4 @@
-using FaceRecognition.Vision.Identities;
+using FaceRecognition.Identities;
 
 namespace FaceRecognition.Vision;
 

@@ -1,7 +1,7 @@
 using Amazon.S3;
 using FaceRecognition.Cloud.Storage;
 using FaceRecognition.Cloud.Topology;
-using FaceRecognition.Vision.Identities;
+using FaceRecognition.Identities;
 
 namespace FaceRecognition.WebTier;
 

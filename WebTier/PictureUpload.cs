@@ -1,5 +1,5 @@
 using System.Buffers;
-using FaceRecognition.Vision.Identities;
+using FaceRecognition.Identities;
 
 namespace FaceRecognition.WebTier;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
+using FaceRecognition.Identities;
 using FaceRecognition.Vision;
-using FaceRecognition.Vision.Identities;
 
 namespace FaceRecognition.Lambdas.FaceRecognition;
 

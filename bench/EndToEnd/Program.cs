@@ -6,9 +6,9 @@ using Amazon.S3.Model;
 using FaceRecognition.AppHost.Services;
 using FaceRecognition.Bench;
 using FaceRecognition.Cloud.Topology;
+using FaceRecognition.Identities;
 using FaceRecognition.LoadGen;
 using FaceRecognition.Vision;
-using FaceRecognition.Vision.Identities;
 using Microsoft.Extensions.Options;
 
 // bench/EndToEnd: dotnet run -c Release -- [--repeats N] [--lookup-only]. Starts the AppHost (emulator, web tier, one

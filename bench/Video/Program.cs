@@ -6,8 +6,8 @@ using Amazon.S3.Model;
 using FaceRecognition.Bench;
 using FaceRecognition.Bench.Video;
 using FaceRecognition.Cloud.Topology;
+using FaceRecognition.Identities;
 using FaceRecognition.Vision;
-using FaceRecognition.Vision.Identities;
 using Microsoft.Extensions.Options;
 
 // bench/Video: bench/Video/run.sh [--repeats N] [--no-dashboard] [--single-only] (CONFIGURATION=Release for the

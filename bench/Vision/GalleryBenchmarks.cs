@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using FaceRecognition.Vision.Identities;
+using FaceRecognition.Identities;
 
 namespace FaceRecognition.VisionBench;
 

@@ -3,8 +3,8 @@ using System.Net;
 using System.Text.Json;
 using Amazon.S3.Model;
 using FaceRecognition.Cloud.Topology;
+using FaceRecognition.Identities;
 using FaceRecognition.Vision;
-using FaceRecognition.Vision.Identities;
 using Microsoft.Extensions.Options;
 
 namespace FaceRecognition.EndToEnd.Tests;

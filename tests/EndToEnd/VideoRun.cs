@@ -136,7 +136,7 @@ internal sealed class VideoRun(AppHostRun run) : IDisposable
     {
         var photo = File.ReadAllBytes(photoPath);
         using var engine = new FaceRecognizer(Options.Create(new VisionOptions()));
-        var box = engine.Recognize(photo, new Vision.Identities.Gallery()).AnswerFace!.Face.Box;
+        var box = engine.Recognize(photo, new FaceRecognition.Identities.Gallery()).AnswerFace!.Face.Box;
         using var bitmap = SKBitmap.Decode(photo);
         var pad = box.Width * 0.4;
         var rect = SKRectI.Create((int)Math.Max(0, box.X - pad), (int)Math.Max(0, box.Y - pad), (int)(box.Width + (2 * pad)), (int)(box.Height + (2 * pad)));

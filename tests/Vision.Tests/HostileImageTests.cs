@@ -1,5 +1,5 @@
 using System.Text;
-using FaceRecognition.Vision.Identities;
+using FaceRecognition.Identities;
 using FaceRecognition.Vision.Imaging;
 using FaceRecognition.Vision.Tests.Support;
 using SkiaSharp;

@@ -1,6 +1,6 @@
 using System.CommandLine;
+using FaceRecognition.Identities;
 using FaceRecognition.Vision;
-using FaceRecognition.Vision.Identities;
 using FaceRecognition.Vision.Imaging;
 using Spectre.Console;
 

@@ -1,5 +1,5 @@
+using FaceRecognition.Identities;
 using FaceRecognition.Vision;
-using FaceRecognition.Vision.Identities;
 using Microsoft.Extensions.Options;
 
 namespace FaceRecognition.Lambdas.FaceRecognition.Tests.Support;

@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace FaceRecognition.Vision.Identities;
+namespace FaceRecognition.Identities;
 
 /// <summary>
 /// Enrolled people: name -> face descriptors, searched by Euclidean distance. Any number of readers search while one

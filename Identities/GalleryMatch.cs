@@ -1,4 +1,4 @@
-namespace FaceRecognition.Vision.Identities;
+namespace FaceRecognition.Identities;
 
 /// <summary>An enrolled identity and the distance from a probe to its nearest enrolled face.</summary>
 public readonly record struct GalleryCandidate(string Name, float Distance);

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Text;
 
-namespace FaceRecognition.Vision.Identities;
+namespace FaceRecognition.Identities;
 
 /// <summary>
 /// The gallery's file format (little-endian), small and checked on load:

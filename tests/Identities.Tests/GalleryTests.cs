@@ -1,6 +1,6 @@
-using FaceRecognition.Vision.Identities;
+using FaceRecognition.Identities;
 
-namespace FaceRecognition.Vision.Tests;
+namespace FaceRecognition.Identities.Tests;
 
 public sealed class GalleryTests
 {

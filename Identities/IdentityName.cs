@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace FaceRecognition.Vision.Identities;
+namespace FaceRecognition.Identities;
 
 /// <summary>The names the system accepts for people and file stems: letters, digits, '_', '-', '.', 1 to 128 characters.</summary>
 public static class IdentityName
