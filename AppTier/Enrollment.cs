@@ -13,7 +13,8 @@ namespace FaceRecognition.AppTier;
 /// <summary>
 /// An enrolment job: every picture under the request's key prefix is analysed; each showing exactly one face adds
 /// that face to the identity in the gallery object (a conditional write, so concurrent enrolments never lose each
-/// other's faces). Pictures with no face or several faces are reported back, not silently skipped.
+/// other's faces). Pictures with no face or several faces are reported back, not silently skipped. Forgetting removes an
+/// identity the same way. The app tier is the one component that writes the gallery object.
 /// </summary>
 internal sealed partial class Enrollment(IAmazonS3 s3, TopologyNames names, IServiceProvider services, GalleryCache gallery,
     IOptions<AppTierOptions> options, ILogger<Enrollment> logger)
@@ -73,6 +74,37 @@ internal sealed partial class Enrollment(IAmazonS3 s3, TopologyNames names, ISer
         LogEnrolled(name, descriptors.Count, notes.Count);
         return new RecognitionReply(RecognitionRequest.Version, request.Id, name, "Enrolled", null, null, null, [.. notes], descriptors.Count);
     }
+
+    public async Task<RecognitionReply> ForgetAsync(RecognitionRequest request, CancellationToken cancellationToken)
+    {
+        var name = request.Name!;
+        IdentityName.Validate(name);
+        var removed = await ObjectUpdater.UpdateAsync(s3, names.GalleryBucket, TopologyNames.GalleryObjectKey, current =>
+        {
+            if (current is null)
+            {
+                return null;
+            }
+            var updated = Gallery.Load(new MemoryStream(current));
+            if (!updated.Remove(name))
+            {
+                return null;
+            }
+            using var output = new MemoryStream();
+            updated.Save(output);
+            return output.ToArray();
+        }, cancellationToken);
+        if (!removed)
+        {
+            return RecognitionReply.Failure(request.Id, ReplyErrorCodes.NotEnrolled, $"'{name}' is not enrolled.");
+        }
+        await gallery.RefreshAsync(cancellationToken);
+        LogForgotten(name);
+        return new RecognitionReply(RecognitionRequest.Version, request.Id, name, "Forgotten", null, null, null);
+    }
+
+    [LoggerMessage(LogLevel.Information, "Forgot {Name}")]
+    private partial void LogForgotten(string name);
 
     [LoggerMessage(LogLevel.Information, "Enrolled {Faces} face(s) of {Name}; {Skipped} picture(s) not used")]
     private partial void LogEnrolled(string name, int faces, int skipped);

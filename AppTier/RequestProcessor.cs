@@ -46,9 +46,12 @@ internal sealed partial class RequestProcessor(IAmazonS3 s3, IAmazonSQS sqs, Sqs
         RecognitionReply reply;
         try
         {
-            reply = request.Mode == RecognitionMode.Enroll
-                ? await enrollment.EnrollAsync(request, cancellationToken)
-                : await RecognizeAsync(request, cancellationToken);
+            reply = request.Mode switch
+            {
+                RecognitionMode.Enroll => await enrollment.EnrollAsync(request, cancellationToken),
+                RecognitionMode.Forget => await enrollment.ForgetAsync(request, cancellationToken),
+                _ => await RecognizeAsync(request, cancellationToken),
+            };
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

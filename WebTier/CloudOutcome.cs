@@ -20,7 +20,7 @@ internal sealed record CloudOutcome(string RequestId, RecognitionReply? Reply, U
             var status = error.Code switch
             {
                 ReplyErrorCodes.BadImage => StatusCodes.Status415UnsupportedMediaType,
-                ReplyErrorCodes.NotInTable => StatusCodes.Status404NotFound,
+                ReplyErrorCodes.NotInTable or ReplyErrorCodes.NotEnrolled => StatusCodes.Status404NotFound,
                 ReplyErrorCodes.NoFace => StatusCodes.Status422UnprocessableEntity,
                 _ => StatusCodes.Status502BadGateway,
             };

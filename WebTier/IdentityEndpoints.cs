@@ -6,8 +6,8 @@ using FaceRecognition.Identities;
 namespace FaceRecognition.WebTier;
 
 /// <summary>
-/// Enrolled people. Enrolment is a job for an app-tier instance (where the models are); listing and removal read and
-/// rewrite the gallery object directly. App-tier instances pick up changes within seconds.
+/// Enrolled people. Enrolment and removal are jobs for an app-tier instance (where the models are; the app tier is the
+/// one writer of the gallery object); listing reads the gallery object. App-tier instances pick up changes within seconds.
 /// </summary>
 internal static class IdentityEndpoints
 {
@@ -59,31 +59,18 @@ internal static class IdentityEndpoints
         .WithSummary("Every enrolled identity with its number of faces.")
         .Produces<IdentitySummary[]>();
 
-        identities.MapDelete("/{name}", async (string name, IAmazonS3 s3, TopologyNames names, CancellationToken cancellationToken) =>
+        identities.MapDelete("/{name}", async (string name, RecognitionClient client, CancellationToken cancellationToken) =>
         {
             if (!IdentityName.IsValid(name))
             {
                 return Problem(StatusCodes.Status400BadRequest, $"'{name}' is not a valid name.");
             }
-            var removed = await ObjectUpdater.UpdateAsync(s3, names.GalleryBucket, TopologyNames.GalleryObjectKey, current =>
-            {
-                if (current is null)
-                {
-                    return null;
-                }
-                var gallery = Gallery.Load(new MemoryStream(current));
-                if (!gallery.Remove(name))
-                {
-                    return null;
-                }
-                using var output = new MemoryStream();
-                gallery.Save(output);
-                return output.ToArray();
-            }, cancellationToken);
-            return removed ? Results.NoContent() : Problem(StatusCodes.Status404NotFound, $"'{name}' is not enrolled.");
+            var outcome = await CloudOutcome.Of(() => client.ForgetAsync(name, cancellationToken));
+            return outcome.Problem is { } failure ? Problem(failure.Status, failure.Detail) : Results.NoContent();
         })
         .WithSummary("Forget an identity and all its faces.")
-        .ProducesProblem(StatusCodes.Status404NotFound);
+        .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+        .ProducesProblem(StatusCodes.Status504GatewayTimeout);
     }
 
     private static IResult Problem(int status, string detail) => TypedResults.Problem(detail, statusCode: status);

@@ -46,6 +46,10 @@ internal sealed class RecognitionClient(IAmazonS3 s3, IAmazonSQS sqs, SqsBatcher
         return RunAsync(id, objects, prefix, RecognitionMode.Enroll, name, cancellationToken);
     }
 
+    /// <summary>Asks the app tier, which alone writes the gallery, to remove <paramref name="name"/>.</summary>
+    public Task<(string RequestId, RecognitionReply Reply)> ForgetAsync(string name, CancellationToken cancellationToken) =>
+        RunAsync(NewId(), [], $"forget/{name}", RecognitionMode.Forget, name, cancellationToken);
+
     private async Task<(string RequestId, RecognitionReply Reply)> RunAsync(string id, (string Key, string Extension, Stream Content)[] objects,
         string key, string mode, string? name, CancellationToken cancellationToken)
     {

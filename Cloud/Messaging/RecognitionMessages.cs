@@ -5,18 +5,23 @@ namespace FaceRecognition.Cloud.Messaging;
 
 /// <summary>
 /// What a request asks: recognise with the models, answer from the label table (infrastructure runs at full speed),
-/// or enrol the pictures under a key prefix as faces of <see cref="RecognitionRequest.Name"/>.
+/// enrol the pictures under a key prefix as faces of <see cref="RecognitionRequest.Name"/>, or forget that identity.
+/// Enrolling and forgetting are app-tier jobs, so the app tier is the one component that writes the gallery.
 /// </summary>
 public static class RecognitionMode
 {
     public const string Model = "model";
     public const string Lookup = "lookup";
     public const string Enroll = "enroll";
+    public const string Forget = "forget";
 
     /// <summary>The modes a deployment runs in (configuration): model or lookup.</summary>
     public static bool IsServiceMode(string? mode) => mode is Model or Lookup;
 
-    public static bool IsKnown(string? mode) => mode is Model or Lookup or Enroll;
+    public static bool IsKnown(string? mode) => mode is Model or Lookup or Enroll or Forget;
+
+    /// <summary>The modes that name an identity (<see cref="RecognitionRequest.Name"/>).</summary>
+    public static bool NamesIdentity(string? mode) => mode is Enroll or Forget;
 }
 
 /// <summary>
@@ -24,7 +29,7 @@ public static class RecognitionMode
 /// <c>V</c> is the contract version; a consumer refuses versions it does not know.
 /// </summary>
 /// <param name="Key">The picture; for <see cref="RecognitionMode.Enroll"/> the key prefix under which the pictures are.</param>
-/// <param name="Name">Enrolment only: the identity the pictures show.</param>
+/// <param name="Name">Enrolment and forgetting only: the identity.</param>
 public sealed record RecognitionRequest(int V, string Id, string Bucket, string Key, string ReplyQueue, string Mode, string? Name = null)
 {
     public const int Version = 1;
@@ -57,6 +62,8 @@ public static class ReplyErrorCodes
     public const string NotInTable = "not-in-table";
     /// <summary>Enrolment: no picture showed exactly one face (the web tier answers 422).</summary>
     public const string NoFace = "no-face";
+    /// <summary>Forgetting: the identity is not enrolled (the web tier answers 404).</summary>
+    public const string NotEnrolled = "not-enrolled";
     /// <summary>The request could not be processed after every retry (the web tier answers 502).</summary>
     public const string Failed = "failed";
 }
@@ -78,9 +85,9 @@ public static class RecognitionMessages
         }
         if (string.IsNullOrEmpty(request.Id) || string.IsNullOrEmpty(request.Bucket) || string.IsNullOrEmpty(request.Key)
             || string.IsNullOrEmpty(request.ReplyQueue) || !RecognitionMode.IsKnown(request.Mode)
-            || (request.Mode == RecognitionMode.Enroll) != (request.Name is not null))
+            || RecognitionMode.NamesIdentity(request.Mode) != (request.Name is not null))
         {
-            throw new InvalidDataException("Request lacks id, bucket, key or reply queue, names an unknown mode, or has a name without being an enrolment.");
+            throw new InvalidDataException("Request lacks id, bucket, key or reply queue, names an unknown mode, or has a name without enrolling or forgetting.");
         }
         return request;
     }

@@ -42,8 +42,8 @@ public static class SystemPermissions
         // RecognitionClient: pictures under <stem>/<id>.<ext> and enrolments under enroll/<name>/<id>/.
         yield return Allow("UploadPictures", ["s3:PutObject"], [Objects(names.InputBucket, "*")]);
         yield return Allow("ReadAnswers", ["s3:GetObject"], [Objects(names.OutputBucket, "*")]);
-        // IdentityEndpoints: lists identities and removes one with a conditional write.
-        yield return Allow("ReadAndEditGallery", ["s3:GetObject", "s3:PutObject"], [Objects(names.GalleryBucket, TopologyNames.GalleryObjectKey)]);
+        // IdentityEndpoints lists identities (enrolling and forgetting are app-tier jobs: the app tier alone writes it).
+        yield return Allow("ReadGallery", ["s3:GetObject"], [Objects(names.GalleryBucket, TopologyNames.GalleryObjectKey)]);
         // VideoEndpoints and VideoUploader: uploads (multipart above a size, aborted on failure) and status checks.
         yield return Allow("UploadVideos", ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"], [Objects(names.VideoInputBucket, VideoKeys.Video("*"))]);
         yield return Allow("ReadAndResetVideoResults", ["s3:GetObject", "s3:DeleteObject"],
@@ -77,7 +77,7 @@ public static class SystemPermissions
         // Enrollment lists the pictures of one enrolment.
         yield return Allow("ListEnrolments", ["s3:ListBucket"], [Bucket(names.InputBucket)], Like("s3:prefix", "enroll/*"));
         yield return Allow("WriteAnswers", ["s3:PutObject"], [Objects(names.OutputBucket, "*")]);
-        yield return Allow("ReadAndExtendGallery", ["s3:GetObject", "s3:PutObject"], [Objects(names.GalleryBucket, TopologyNames.GalleryObjectKey)]);
+        yield return Allow("ReadAndEditGallery", ["s3:GetObject", "s3:PutObject"], [Objects(names.GalleryBucket, TopologyNames.GalleryObjectKey)]);
         // GalleryCache reads a missing gallery as an empty one (404, not 403, needs ListBucket).
         yield return Allow("TellMissingGallery", ["s3:ListBucket"], [Bucket(names.GalleryBucket)]);
     }

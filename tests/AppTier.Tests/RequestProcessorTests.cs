@@ -7,6 +7,7 @@ using FaceRecognition.Cloud;
 using FaceRecognition.Cloud.Messaging;
 using FaceRecognition.Cloud.Topology;
 using FaceRecognition.Emulator.Hosting;
+using FaceRecognition.Identities;
 using FaceRecognition.Vision;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -109,6 +110,34 @@ public sealed class RequestProcessorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Forgetting_removes_the_identity_from_the_gallery_and_an_unknown_one_is_answered_not_enrolled()
+    {
+        var gallery = new Gallery();
+        gallery.Enroll("Ann", [Descriptor(0)]);
+        gallery.Enroll("Bob", [Descriptor(1)]);
+        using (var content = new MemoryStream())
+        {
+            gallery.Save(content);
+            await _s3.PutObjectAsync(new PutObjectRequest { BucketName = _names.GalleryBucket, Key = TopologyNames.GalleryObjectKey, InputStream = new MemoryStream(content.ToArray()) }, _ct);
+        }
+
+        await Processor.ProcessAsync(_requestQueue, await SendAndReceive(new RecognitionRequest(RecognitionRequest.Version, "f1", _names.InputBucket, "forget/Ann",
+            _names.ReplyQueueFor("test"), RecognitionMode.Forget, "Ann")), _ct);
+        var forgotten = await Reply();
+        await Processor.ProcessAsync(_requestQueue, await SendAndReceive(new RecognitionRequest(RecognitionRequest.Version, "f2", _names.InputBucket, "forget/Ann",
+            _names.ReplyQueueFor("test"), RecognitionMode.Forget, "Ann")), _ct);
+        var unknown = await Reply();
+
+        Assert.Equal(("f1", "Forgotten", (ReplyError?)null), (forgotten.Id, forgotten.Kind, forgotten.Error));
+        Assert.Equal(ReplyErrorCodes.NotEnrolled, unknown.Error?.Code);
+        using var stored = await _s3.GetObjectAsync(_names.GalleryBucket, TopologyNames.GalleryObjectKey, _ct);
+        using var copy = new MemoryStream();
+        await stored.ResponseStream.CopyToAsync(copy, _ct);
+        Assert.Equal(["Bob"], Gallery.Load(new MemoryStream(copy.ToArray())).Identities.Select(i => i.Name));
+        Assert.Equal(0, await Waiting(_requestQueue));
+    }
+
+    [Fact]
     public async Task A_picture_that_is_not_one_gets_an_error_reply_at_once_and_no_result()
     {
         await Put("junk/r2.jpg", "not a picture"u8.ToArray());
@@ -161,6 +190,14 @@ public sealed class RequestProcessorTests : IAsyncLifetime
         await _services.DisposeAsync();
         await _emulator.DisposeAsync();
         Directory.Delete(_data, recursive: true);
+    }
+
+    /// <summary>A unit face descriptor along axis <paramref name="axis"/>.</summary>
+    private static float[] Descriptor(int axis)
+    {
+        var descriptor = new float[128];
+        descriptor[axis] = 1;
+        return descriptor;
     }
 
     private RequestProcessor Processor => _services.GetRequiredService<RequestProcessor>();

@@ -102,7 +102,7 @@ public sealed class LeastPrivilegeTests(SynthesizedStack stack)
         [
             $"s3:PutObject {n.InputBucket}/*",
             $"s3:GetObject {n.OutputBucket}/*",
-            $"s3:GetObject {n.GalleryBucket}/{TopologyNames.GalleryObjectKey}", $"s3:PutObject {n.GalleryBucket}/{TopologyNames.GalleryObjectKey}",
+            $"s3:GetObject {n.GalleryBucket}/{TopologyNames.GalleryObjectKey}",
             $"s3:PutObject {n.VideoInputBucket}/*.mp4", $"s3:GetObject {n.VideoInputBucket}/*.mp4", $"s3:AbortMultipartUpload {n.VideoInputBucket}/*.mp4",
             $"s3:GetObject {n.VideoOutputBucket}/*.txt", $"s3:DeleteObject {n.VideoOutputBucket}/*.txt",
             $"s3:GetObject {n.VideoOutputBucket}/failed/*.txt", $"s3:DeleteObject {n.VideoOutputBucket}/failed/*.txt",
