@@ -113,10 +113,11 @@ public sealed class LambdaHostingTests : IDisposable
     {
         var photo = TestFiles.FaceApiDemo("sample1.jpg");
         var ann = _videos.Still("ann.mp4", photo, 2);
-        var slow = _videos.SlowToDecode("slow.mp4");
-        // Sampled mode with one frame an hour: ffmpeg decodes the whole of a video, several seconds for the slow one.
+        var slow = _videos.SlowToDecode("slow.mp4", repeats: 240);
+        // Sampled mode with one frame an hour: ffmpeg decodes the whole of a video, 8 minutes of 720p for the slow one
+        // (well over the 5-s timeout), under a second for the short one.
         await using var run = await AppHostRun.StartAsync(Data(), _ct,
-            "--VideoSplit:TimeoutSeconds=3", "--VideoSplit:Mode=sampled", "--VideoSplit:SampleIntervalSeconds=3600");
+            "--VideoSplit:TimeoutSeconds=5", "--VideoSplit:Mode=sampled", "--VideoSplit:SampleIntervalSeconds=3600");
         await run.WebTierHealthy(_ct);
         using var videos = new VideoRun(run);
         using var lambda = new EmulatorLambda(run);

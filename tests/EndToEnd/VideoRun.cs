@@ -125,7 +125,7 @@ internal sealed class VideoRun(AppHostRun run) : IDisposable
                 VisibilityTimeout = 300,
             }, _ct);
             letters.AddRange((received.Messages ?? []).Select(m =>
-                (m.Body, m.MessageAttributes.TryGetValue("ErrorMessage", out var cause) ? cause.StringValue : null)));
+                (m.Body, m.MessageAttributes?.TryGetValue("ErrorMessage", out var cause) == true ? cause.StringValue : null)));
         }
         while (letters.Count < atLeast && DateTime.UtcNow < deadline);
         return letters;
