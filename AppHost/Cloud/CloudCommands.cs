@@ -1,7 +1,6 @@
 using Amazon.SQS;
 using Amazon.SQS.Model;
 using FaceRecognition.Cloud.Topology;
-using FaceRecognition.ServiceDefaults;
 using Microsoft.Extensions.Logging;
 
 namespace FaceRecognition.AppHost.Cloud;
@@ -29,7 +28,7 @@ internal static class CloudCommands
             {
                 return CommandResults.Failure($"Not a queue of the topology: '{queue}'.");
             }
-            using var sqs = await AdminSqsAsync(cloud, context.CancellationToken);
+            using var sqs = await cloud.AdministratorSqsAsync(context.CancellationToken);
             var url = (await sqs.GetQueueUrlAsync(queue, context.CancellationToken)).QueueUrl;
             var waiting = await DepthAsync(sqs, url, context.CancellationToken);
             await sqs.PurgeQueueAsync(url, context.CancellationToken);
@@ -51,7 +50,7 @@ internal static class CloudCommands
             {
                 return CommandResults.Failure($"Not a dead-letter queue of the topology: '{deadLetterQueue}'.");
             }
-            using var sqs = await AdminSqsAsync(cloud, context.CancellationToken);
+            using var sqs = await cloud.AdministratorSqsAsync(context.CancellationToken);
             var moved = await MoveAllAsync(sqs, deadLetterQueue, source, context.CancellationToken);
             context.Logger.LogInformation("Moved {Count} message(s) from {DeadLetterQueue} back to {Queue}", moved, deadLetterQueue, source);
             return CommandResults.Success($"Moved {moved} message(s) from {deadLetterQueue} back to {source}.");
@@ -121,9 +120,6 @@ internal static class CloudCommands
 
     private static ResourceCommandState Provisioned(UpdateCommandStateContext context) =>
         context.ResourceSnapshot.State?.Text == KnownResourceStates.Finished ? ResourceCommandState.Enabled : ResourceCommandState.Disabled;
-
-    private static async Task<AmazonSQSClient> AdminSqsAsync(CloudResource cloud, CancellationToken cancellationToken) =>
-        AwsClients.CreateSqs(await cloud.AdministratorOptionsAsync(cancellationToken));
 
     private static async Task<int> DepthAsync(IAmazonSQS sqs, string url, CancellationToken cancellationToken)
     {

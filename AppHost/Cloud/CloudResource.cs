@@ -75,6 +75,10 @@ public sealed class CloudResource
             SecretKey = await SecretKey!.Resource.GetValueAsync(cancellationToken),
         };
 
+    /// <summary>An SQS client with the administrator's keys (dashboard commands, reaping reply queues).</summary>
+    public async Task<Amazon.SQS.AmazonSQSClient> AdministratorSqsAsync(CancellationToken cancellationToken) =>
+        ServiceDefaults.AwsClients.CreateSqs(await AdministratorOptionsAsync(cancellationToken));
+
     /// <summary>A client of the emulator's own endpoints (<c>/_emulator/…</c>), signed with the administrator's key as they require.</summary>
     public async Task<HttpClient> AdminClientAsync(CancellationToken cancellationToken, TimeSpan? timeout = null) =>
         SignedHttp.Create(new Uri(Endpoint!.Url), await AdministratorAsync(cancellationToken), Region, "emulator", timeout);

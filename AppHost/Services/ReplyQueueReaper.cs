@@ -2,7 +2,6 @@ using Amazon.SQS;
 using Amazon.SQS.Model;
 using FaceRecognition.AppHost.Cloud;
 using FaceRecognition.Cloud.Topology;
-using FaceRecognition.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -39,7 +38,7 @@ internal static class ReplyQueueReaper
         var ended = new HashSet<string>(StringComparer.Ordinal);
         try
         {
-            using var sqs = AwsClients.CreateSqs(await cloud.AdministratorOptionsAsync(stopping));
+            using var sqs = await cloud.AdministratorSqsAsync(stopping);
             await foreach (var update in notifications.WatchAsync(stopping))
             {
                 var replica = update.Resource.Name;
