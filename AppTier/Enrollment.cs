@@ -11,9 +11,10 @@ using Microsoft.Extensions.Options;
 namespace FaceRecognition.AppTier;
 
 /// <summary>
-/// An enrolment job: every picture under the request's key prefix is analysed; each showing exactly one face adds
-/// that face to the identity in the gallery object (a conditional write, so concurrent enrolments never lose each
-/// other's faces). Pictures with no face or several faces are reported back, not silently skipped. Forgetting removes an
+/// An enrolment job: every picture under the request's key prefix is analysed; each showing exactly one face that is
+/// large, sharp and frontal enough (FaceRecognizer.CheckForEnrolment) adds that face to the identity in the gallery
+/// object (a conditional write, so concurrent enrolments never lose each other's faces). Pictures refused are reported
+/// back with the reason, not silently skipped. Forgetting removes an
 /// identity the same way. The app tier is the one component that writes the gallery object.
 /// </summary>
 internal sealed partial class Enrollment(IAmazonS3 s3, TopologyNames names, IServiceProvider services, GalleryCache gallery,
@@ -42,14 +43,14 @@ internal sealed partial class Enrollment(IAmazonS3 s3, TopologyNames names, ISer
             await response.ResponseStream.CopyToAsync(buffer, cancellationToken);
             try
             {
-                var faces = engine.Analyze(engine.Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
-                if (faces.Count == 1)
+                var check = engine.CheckForEnrolment(engine.Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
+                if (check.Accepted)
                 {
-                    descriptors.Add(faces[0].Descriptor);
+                    descriptors.Add(check.Face!.Descriptor);
                 }
                 else
                 {
-                    notes.Add(faces.Count == 0 ? $"{file}: no face found" : $"{file}: {faces.Count} faces found; send pictures of this person alone");
+                    notes.Add($"{file}: {check.Problem}");
                 }
             }
             catch (ImageRejectedException e)

@@ -3,7 +3,8 @@ using System.Numerics.Tensors;
 namespace FaceRecognition.Identities;
 
 /// <summary>
-/// Enrolled people: name -> face descriptors, searched by Euclidean distance. Any number of readers search while one
+/// Enrolled people: name -> face descriptors, searched by the Euclidean distance from a probe to each identity's mean
+/// descriptor (steadier than the nearest single face: bench/Recognition/REPORT.md). Any number of readers search while one
 /// writer enrols or removes: readers work on an immutable snapshot; enrolment appends rows past the snapshot's end
 /// (which no reader looks at) and then publishes a longer snapshot; removal publishes fresh arrays.
 /// </summary>
@@ -67,7 +68,7 @@ public sealed partial class Gallery
                 rows[i].CopyTo(vectors.AsSpan((current.Count + i) * Dimension, Dimension));
                 owners[current.Count + i] = identity;
             }
-            _snapshot = new Snapshot(names, owners, vectors, count);
+            _snapshot = Snapshot.Create(names, owners, vectors, count);
         }
     }
 
@@ -97,42 +98,33 @@ public sealed partial class Gallery
                 current.Vectors.AsSpan(row * Dimension, Dimension).CopyTo(vectors.AsSpan(count * Dimension));
                 count++;
             }
-            _snapshot = new Snapshot(names, owners, vectors, count);
+            _snapshot = Snapshot.Create(names, owners, vectors, count);
             return true;
         }
     }
 
     /// <summary>
     /// The nearest identity within <paramref name="threshold"/> (else Unknown), and the <paramref name="topK"/> nearest
-    /// identities with the distance to each one's closest face.
+    /// identities with the distance to each one's mean descriptor.
     /// </summary>
     public GalleryMatch Identify(ReadOnlySpan<float> descriptor, float threshold, int topK = 1)
     {
         ValidateDescriptor(descriptor);
         var snapshot = _snapshot;
-        if (snapshot.Count == 0)
+        if (snapshot.Names.Length == 0)
         {
             return new GalleryMatch(IdentityName.Unknown, null, []);
         }
 
-        var best = new float[snapshot.Names.Length];
-        best.AsSpan().Fill(float.PositiveInfinity);
-        var vectors = snapshot.Vectors.AsSpan(0, snapshot.Count * Dimension);
-        for (var row = 0; row < snapshot.Count; row++)
+        var distances = new float[snapshot.Names.Length];
+        for (var identity = 0; identity < distances.Length; identity++)
         {
-            var distance = TensorPrimitives.Distance(vectors.Slice(row * Dimension, Dimension), descriptor);
-            ref var slot = ref best[snapshot.Owners[row]];
-            if (distance < slot)
-            {
-                slot = distance;
-            }
+            distances[identity] = TensorPrimitives.Distance(snapshot.Means.AsSpan(identity * Dimension, Dimension), descriptor);
         }
-
-        var candidates = Enumerable.Range(0, best.Length)
-            .Where(i => float.IsFinite(best[i]))
-            .OrderBy(i => best[i])
+        var candidates = Enumerable.Range(0, distances.Length)
+            .OrderBy(i => distances[i])
             .Take(Math.Max(1, topK))
-            .Select(i => new GalleryCandidate(snapshot.Names[i], best[i]))
+            .Select(i => new GalleryCandidate(snapshot.Names[i], distances[i]))
             .ToArray();
         var nearest = candidates[0];
         return new GalleryMatch(nearest.Distance <= threshold ? nearest.Name : IdentityName.Unknown, nearest, candidates);
@@ -153,9 +145,30 @@ public sealed partial class Gallery
         }
     }
 
-    /// <summary>Identity names; per-row owner index and 128 floats; only the first <see cref="Count"/> rows are live.</summary>
-    private sealed record Snapshot(string[] Names, int[] Owners, float[] Vectors, int Count)
+    /// <summary>
+    /// Identity names; per-row owner index and 128 floats (only the first <see cref="Count"/> rows are live); each
+    /// identity's mean descriptor, computed when the snapshot is made.
+    /// </summary>
+    private sealed record Snapshot(string[] Names, int[] Owners, float[] Vectors, int Count, float[] Means)
     {
-        public static readonly Snapshot Empty = new([], [], [], 0);
+        public static readonly Snapshot Empty = new([], [], [], 0, []);
+
+        public static Snapshot Create(string[] names, int[] owners, float[] vectors, int count)
+        {
+            var means = new float[names.Length * Dimension];
+            var faces = new int[names.Length];
+            for (var row = 0; row < count; row++)
+            {
+                var mean = means.AsSpan(owners[row] * Dimension, Dimension);
+                TensorPrimitives.Add(mean, vectors.AsSpan(row * Dimension, Dimension), mean);
+                faces[owners[row]]++;
+            }
+            for (var identity = 0; identity < names.Length; identity++)
+            {
+                var mean = means.AsSpan(identity * Dimension, Dimension);
+                TensorPrimitives.Divide(mean, faces[identity], mean);
+            }
+            return new Snapshot(names, owners, vectors, count, means);
+        }
     }
 }

@@ -1,6 +1,6 @@
 namespace FaceRecognition.Identities;
 
-/// <summary>An enrolled identity and the distance from a probe to its nearest enrolled face.</summary>
+/// <summary>An enrolled identity and the distance from a probe to its mean descriptor (the mean of its enrolled faces).</summary>
 public readonly record struct GalleryCandidate(string Name, float Distance);
 
 /// <summary>

@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using FaceRecognition.Identities;
 using FaceRecognition.Vision.Descriptors;
 using FaceRecognition.Vision.Detection;
 using FaceRecognition.Vision.Imaging;
 using FaceRecognition.Vision.Inference;
 using FaceRecognition.Vision.Landmarks;
+using FaceRecognition.Vision.Quality;
 using Microsoft.Extensions.Options;
 
 namespace FaceRecognition.Vision;
@@ -73,11 +75,29 @@ public sealed class FaceRecognizer : IDisposable
         {
             return new RecognitionResult(image.Width, image.Height, recognized, IdentityName.Unknown, AnswerKind.NoFace, timings);
         }
-        var confident = recognized.Where(f => f.Face.Score >= _options.ConfidentScore).ToArray();
-        var largest = (confident.Length > 0 ? confident : recognized).MaxBy(f => f.Face.Box.Area)!;
+        var answerFace = AnswerFace(faces);
+        var largest = recognized.First(f => ReferenceEquals(f.Face, answerFace));
         var kind = largest.Name == IdentityName.Unknown ? AnswerKind.NoMatch : AnswerKind.Matched;
         return new RecognitionResult(image.Width, image.Height, recognized, largest.Name, kind, timings) { AnswerFace = largest };
     }
+
+    /// <summary>
+    /// The face a picture's answer is about: the largest face scoring at least <see cref="VisionOptions.ConfidentScore"/>,
+    /// else the largest; null when there is none.
+    /// </summary>
+    public AnalyzedFace? AnswerFace(IReadOnlyList<AnalyzedFace> faces)
+    {
+        var confident = faces.Where(f => f.Score >= _options.ConfidentScore).ToArray();
+        return (confident.Length > 0 ? confident : faces).MaxBy(f => f.Box.Area);
+    }
+
+    /// <summary>Whether two faces are the same person, by <paramref name="threshold"/> or the configured match threshold.</summary>
+    public FaceVerification Verify(AnalyzedFace first, AnalyzedFace second, float? threshold = null) =>
+        new(TensorPrimitives.Distance(first.Descriptor, second.Descriptor), threshold ?? _options.MatchThreshold);
+
+    /// <summary>Whether a picture can enrol its person (<see cref="VisionOptions.Enrolment"/>): the face, its quality, or why not.</summary>
+    public EnrolmentCheck CheckForEnrolment(RgbImage image) =>
+        EnrolmentCheck.Judge(Analyze(image), face => FaceQuality.Of(image, face), _options.Enrolment);
 
     private List<AnalyzedFace> Analyze(RgbImage image, out RecognitionTimings timings)
     {
@@ -100,7 +120,7 @@ public sealed class FaceRecognizer : IDisposable
 
         start = Stopwatch.GetTimestamp();
         var withLandmarks = Enumerable.Range(0, boxes.Length).Where(i => landmarks[i] is not null).ToArray();
-        var descriptors = _descriptors.Extract(image, [.. withLandmarks.Select(i => aligned[i])]);
+        var descriptors = _descriptors.Extract(image, [.. withLandmarks.Select(i => aligned[i])], _options.MirrorAveragedDescriptors);
         var descriptorMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
 
         var faces = new List<AnalyzedFace>();

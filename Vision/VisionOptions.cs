@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using FaceRecognition.Vision.Imaging;
 using FaceRecognition.Vision.Inference;
+using FaceRecognition.Vision.Quality;
 
 namespace FaceRecognition.Vision;
 
@@ -27,12 +28,18 @@ public sealed class VisionOptions
     public float ConfidentScore { get; set; } = 0.8f;
 
     /// <summary>
-    /// Largest Euclidean distance between descriptors that still counts as the same person. face-api and dlib use
-    /// 0.6; on the original video workload that mistakes Trump for Biden (0.561) while every true match is within
-    /// 0.41, so the default is 0.5 (docs/vision.md has the measurements).
+    /// Largest Euclidean distance between a face's descriptor and an identity (the mean of its enrolled faces) that
+    /// still counts as that person. face-api and dlib use 0.6; chosen from every labelled set by bench/Recognition
+    /// (docs/vision.md has the numbers and the reason).
     /// </summary>
     [Range(0.01, 2.0)]
-    public float MatchThreshold { get; set; } = 0.5f;
+    public float MatchThreshold { get; set; } = 0.55f;
+
+    /// <summary>
+    /// A face's descriptor is the mean of the descriptors of the face and its mirror image (one network run for both),
+    /// which brings pictures of the same person closer (bench/Recognition/REPORT.md). False gives face-api's descriptor.
+    /// </summary>
+    public bool MirrorAveragedDescriptors { get; set; } = true;
 
     /// <summary>At most this many faces per picture.</summary>
     [Range(1, 1000)]
@@ -48,6 +55,9 @@ public sealed class VisionOptions
 
     [Required]
     public DecodeLimits Decode { get; set; } = new();
+
+    [Required]
+    public EnrolmentOptions Enrolment { get; set; } = new();
 
     [Required]
     public OnnxSessionOptions Onnx { get; set; } = new();

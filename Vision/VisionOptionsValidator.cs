@@ -16,6 +16,7 @@ internal sealed class VisionOptionsValidator : IValidateOptions<VisionOptions>
         Check(options, VisionOptions.SectionName, failures);
         Check(options.Decode, $"{VisionOptions.SectionName}:{nameof(options.Decode)}", failures);
         Check(options.Onnx, $"{VisionOptions.SectionName}:{nameof(options.Onnx)}", failures);
+        Check(options.Enrolment, $"{VisionOptions.SectionName}:{nameof(options.Enrolment)}", failures);
 
         var directory = options.ResolveModelDirectory();
         foreach (var file in new[] { VisionModels.DetectorFile, VisionModels.SmallDetectorFile, VisionModels.LandmarksFile, VisionModels.DescriptorFile })

@@ -48,7 +48,7 @@ public class EngineBenchmarks
     public object Landmarks1080() => _engine.Landmarks.Detect(_frame, _frameFaces);
 
     [Benchmark(Description = "1080p: descriptor (1 face)")]
-    public object Descriptor1080() => _engine.Descriptors.Extract(_frame, _frameAligned);
+    public object Descriptor1080() => _engine.Descriptors.Extract(_frame, _frameAligned, _engine.Options.MirrorAveragedDescriptors);
 
     [Benchmark(Description = "1080p: whole pipeline")]
     public object Pipeline1080() => _engine.Analyze(_frame);

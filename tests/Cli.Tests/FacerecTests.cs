@@ -94,8 +94,47 @@ public sealed class FacerecTests : IDisposable
         Assert.Equal(SKColors.Lime, result.GetPixel((int)(box.X + (box.Width / 2)), (int)box.Y));
     }
 
+    [Fact]
+    public async Task Verify_says_same_for_two_pictures_of_one_face_and_different_for_two_people()
+    {
+        var faces = FacesOf(FacerecProcess.FaceApiDemo("sample1.jpg"));
+        var (tight, wide, other) = (Path.Combine(_folder, "tight.png"), Path.Combine(_folder, "wide.png"), Path.Combine(_folder, "other.png"));
+        SaveCrop(faces.Image, faces.Boxes[0], 0.15, tight);
+        SaveCrop(faces.Image, faces.Boxes[0], 0.6, wide);
+        SaveCrop(faces.Image, faces.Boxes[1], 0.3, other);
+
+        var same = await FacerecProcess.Run("verify", tight, wide);
+        var different = await FacerecProcess.Run("verify", tight, other);
+        var json = await FacerecProcess.Run("verify", "--json", tight, other);
+
+        Assert.True(same.ExitCode == 0, same.Error);
+        Assert.Matches(@"^same 0\.\d{4}\n$", same.Output);
+        Assert.Matches(@"^different [01]\.\d{4}\n$", different.Output);
+        Assert.Equal(0, json.ExitCode);
+        using var verdict = System.Text.Json.JsonDocument.Parse(json.Output);
+        Assert.False(verdict.RootElement.GetProperty("samePerson").GetBoolean());
+        Assert.Equal(new VisionOptions().MatchThreshold, verdict.RootElement.GetProperty("threshold").GetDouble(), 4);
+        Assert.Equal(double.Parse(different.Output.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture),
+            verdict.RootElement.GetProperty("distance").GetDouble(), 4);
+    }
+
+    [Fact]
+    public async Task Verify_compares_the_main_face_of_a_group_photo_and_says_so()
+    {
+        var picture = FacerecProcess.FaceApiDemo("sample1.jpg");
+
+        var run = await FacerecProcess.Run("verify", picture, picture);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("same 0.0000\n", run.Output);
+        Assert.Contains("sample1.jpg: 3 faces found; comparing the largest confident one.", run.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("identify", "--gallery", "{folder}/missing.gallery", "{folder}", "does not exist")]
+    [InlineData("verify", "{folder}/sky.png", "{folder}/sky.png", null, "sky.png: no face found")]
+    [InlineData("verify", "{folder}/text.txt", "{folder}/sky.png", null, "not a picture")]
+    [InlineData("verify", "{folder}/nothing-here.jpg", "{folder}/sky.png", null, "does not exist")]
     [InlineData("identify", "--gallery", "{folder}/text.txt", "{folder}", "Not a gallery file")]
     [InlineData("detect", "{folder}/text.txt", null, null, "not a picture")]
     [InlineData("detect", "{folder}/nothing-here.jpg", null, null, "does not exist")]
@@ -103,6 +142,11 @@ public sealed class FacerecTests : IDisposable
     public async Task Bad_input_gives_one_clear_line_and_a_non_zero_exit_code(string command, string a, string? b, string? c, string expected)
     {
         File.WriteAllText(Path.Combine(_folder, "text.txt"), "not a picture");
+        using (var blank = new SKBitmap(200, 200))
+        {
+            blank.Erase(SKColors.SkyBlue);
+            File.WriteAllBytes(Path.Combine(_folder, "sky.png"), blank.Encode(SKEncodedImageFormat.Png, 100).ToArray());
+        }
         var arguments = new[] { command, a, b, c }.OfType<string>().Select(x => x.Replace("{folder}", _folder, StringComparison.Ordinal)).ToArray();
 
         var run = await FacerecProcess.Run(arguments);

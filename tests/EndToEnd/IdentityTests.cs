@@ -26,6 +26,7 @@ public sealed class IdentityTests
         var second = await Enroll(http, "Ann", ("x", wide, "ann-wide.png"), ("y", group, "group.jpg"));
         var onlyGroup = await Enroll(http, "Bea", ("z", group, "group.jpg"));
         var badName = await Enroll(http, "bad name!", ("a", tight, "ann.png"));
+        var tooSmall = await Enroll(http, "Cid", ("t", Shrunk(tight, side: 48), "tiny.png"));
 
         Assert.Equal(HttpStatusCode.OK, first.Status);
         Assert.Equal(1, first.Json!.Value.GetProperty("enrolled").GetInt32());
@@ -35,6 +36,8 @@ public sealed class IdentityTests
         Assert.Equal(HttpStatusCode.UnprocessableEntity, onlyGroup.Status);
         Assert.Contains("3 faces found", onlyGroup.Body, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, badName.Status);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, tooSmall.Status);
+        Assert.Contains("tiny.png: face too small", tooSmall.Body, StringComparison.Ordinal);
         Assert.Equal("[{\"name\":\"Ann\",\"faces\":2}]", await http.GetStringAsync(new Uri("/api/identities", UriKind.Relative), _ct));
 
         using var recognised = await http.PostAsync(new Uri("/api/recognitions", UriKind.Relative), TestFiles.Form("file", group, "sample1.jpg"), _ct);
@@ -61,6 +64,15 @@ public sealed class IdentityTests
         using var response = await http.PostAsync(new Uri($"/api/identities/{Uri.EscapeDataString(name)}/faces", UriKind.Relative), form, _ct);
         var body = await response.Content.ReadAsStringAsync(_ct);
         return (response.StatusCode, body, response.IsSuccessStatusCode ? JsonDocument.Parse(body).RootElement.Clone() : null);
+    }
+
+    /// <summary>The picture scaled down to <paramref name="side"/> pixels square: its face stays findable but too small to enrol.</summary>
+    private static byte[] Shrunk(byte[] picture, int side)
+    {
+        using var bitmap = SKBitmap.Decode(picture);
+        using var small = bitmap.Resize(new SKImageInfo(side, side), new SKSamplingOptions(SKCubicResampler.Mitchell));
+        using var encoded = small.Encode(SKEncodedImageFormat.Png, 100);
+        return encoded.ToArray();
     }
 
     /// <summary>The leftmost face of the photo, cropped tight and wide (two different pictures of one person).</summary>

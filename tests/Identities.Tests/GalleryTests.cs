@@ -38,17 +38,34 @@ public sealed class GalleryTests
         Assert.Equal(IdentityName.Unknown, new Gallery().Identify(Vector(1, 0), 0.6f).Name);
 
     [Fact]
-    public void An_identity_is_as_near_as_its_nearest_enrolled_face()
+    public void An_identity_is_as_near_as_the_mean_of_its_faces_so_one_stray_face_does_not_capture_probes()
     {
         var gallery = new Gallery();
         gallery.Enroll("Alice", [Vector(1, 0), Vector(0, 1)]);
-        gallery.Enroll("Bob", [Vector(0.5f, 0.5f)]);
+        gallery.Enroll("Bob", [Vector(0.1f, 0.9f)]);
 
+        // Alice's face (0, 1) is nearer the probe than Bob's, but Alice's mean (0.5, 0.5) is far from it.
         var match = gallery.Identify(Vector(0, 0.95f), threshold: 0.6f, topK: 5);
 
-        Assert.Equal("Alice", match.Name);
-        Assert.Equal(0.05f, match.Candidates[0].Distance, 1e-6f);
+        Assert.Equal("Bob", match.Name);
+        Assert.Equal(MathF.Sqrt(0.01f + 0.0025f), match.Candidates[0].Distance, 1e-6f);
+        Assert.Equal(MathF.Sqrt(0.25f + 0.2025f), match.Candidates[1].Distance, 1e-6f);
         Assert.Equal(2, match.Candidates.Count);
+    }
+
+    [Fact]
+    public void The_mean_follows_enrolment_and_removal_of_other_identities()
+    {
+        var gallery = new Gallery();
+        gallery.Enroll("Carol", [Vector(0, 1)]);
+        gallery.Enroll("Alice", [Vector(1, 0)]);
+        gallery.Enroll("Alice", [Vector(0.6f, 0)]);
+        Assert.True(gallery.Remove("Carol"));
+
+        var match = gallery.Identify(Vector(0.8f, 0), threshold: 0.6f);
+
+        Assert.Equal("Alice", match.Name);
+        Assert.Equal(0, match.Nearest!.Value.Distance, 1e-6f);
     }
 
     [Fact]

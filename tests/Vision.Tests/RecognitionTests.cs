@@ -99,8 +99,8 @@ public sealed class RecognitionTests(RecognizerFixture engine)
         var gallery = new Gallery();
         gallery.Enroll("Subject", [face.Descriptor]);
 
-        var crop = Crop(photo, face.Box, margin: 0.15);
-        var small = TestImages.Decode(TestImages.Transform(Encode(crop), bitmap => bitmap.Resize(new SkiaSharp.SKImageInfo(64, 64), SkiaSharp.SKSamplingOptions.Default)));
+        var crop = TestImages.Crop(photo, face.Box, margin: 0.15);
+        var small = TestImages.Decode(TestImages.Transform(TestImages.Encode(crop), bitmap => bitmap.Resize(new SkiaSharp.SKImageInfo(64, 64), SkiaSharp.SKSamplingOptions.Default)));
         var result = Recognizer.Recognize(small, gallery);
 
         Assert.Single(result.Faces);
@@ -166,23 +166,4 @@ public sealed class RecognitionTests(RecognizerFixture engine)
         Assert.True(process.ExitCode == 0 && png.Length > 0, $"ffmpeg failed on {video}: {error.Result}");
         return TestImages.Decode(png.ToArray());
     }
-
-    private static RgbImage Crop(RgbImage image, FaceBox box, double margin)
-    {
-        var pad = box.Width * margin;
-        var rect = new FaceBox(box.X - pad, box.Y - pad, box.Width + (2 * pad), box.Height + (2 * pad)).ClipToImage(image.Width, image.Height);
-        var pixels = new byte[rect.Width * rect.Height * 3];
-        for (var y = 0; y < rect.Height; y++)
-        {
-            image.Pixels.AsSpan((((rect.Y + y) * image.Width) + rect.X) * 3, rect.Width * 3).CopyTo(pixels.AsSpan(y * rect.Width * 3));
-        }
-        return new RgbImage(rect.Width, rect.Height, pixels);
-    }
-
-    private static byte[] Encode(RgbImage image) =>
-        TestImages.Encode(image.Width, image.Height, (x, y) =>
-        {
-            var i = ((y * image.Width) + x) * 3;
-            return new SkiaSharp.SKColor(image.Pixels[i], image.Pixels[i + 1], image.Pixels[i + 2]);
-        });
 }

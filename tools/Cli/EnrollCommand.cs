@@ -79,13 +79,8 @@ internal static class EnrollCommand
     {
         try
         {
-            var faces = engine.Analyze(engine.Decode(File.ReadAllBytes(picture)));
-            return faces.Count switch
-            {
-                0 => (null, "no face found"),
-                1 => (faces[0].Descriptor, null),
-                _ => (null, $"{faces.Count} faces found; use pictures of this person alone"),
-            };
+            var check = engine.CheckForEnrolment(engine.Decode(File.ReadAllBytes(picture)));
+            return check.Accepted ? (check.Face!.Descriptor, null) : (null, check.Problem);
         }
         catch (ImageRejectedException e)
         {

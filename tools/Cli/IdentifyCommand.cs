@@ -14,7 +14,7 @@ internal static class IdentifyCommand
     {
         var gallery = new Option<FileInfo>("--gallery") { Description = "Gallery file made by 'facerec enroll'.", Required = true };
         var json = new Option<bool>("--json") { Description = "One JSON object per picture with every face, its box and distance." };
-        var threshold = new Option<float?>("--threshold") { Description = "Largest descriptor distance that counts as a match (default 0.5)." };
+        var threshold = new Option<float?>("--threshold") { Description = $"Largest descriptor distance that counts as a match (default {new VisionOptions().MatchThreshold})." };
         var input = new Argument<string>("picture-or-folder") { Description = "A picture, or a folder of pictures." };
         var command = new Command("identify", "Say who is in each picture, as '<stem>:<name>' (the web tier's answer format).")
         {

@@ -4,6 +4,7 @@
 //   node reference.js fixtures [--nets N] <out-dir> <image.jpg>...
 //       full-pipeline results per image; for the first N images (default 2) also each net's exact input (PNG) and output
 //   node reference.js time [--runs N] <image.jpg>...      per-image timings as JSON on stdout
+//   node reference.js describe <image.jpg>...            every face (score, box, descriptor) as one JSON line per image
 //
 // Images are decoded with jpeg-js into an int32 [H, W, 3] tensor, which is what face-api sees in Node.
 'use strict';
@@ -198,6 +199,18 @@ async function time(files, runs) {
   console.log(JSON.stringify({ backend: tf.getBackend(), threads: wasm.getThreadsCount ? wasm.getThreadsCount() : null, results }, null, 1));
 }
 
+// What the recognition evaluation (bench/Recognition) compares: face-api's faces and descriptors, picture by picture.
+async function describe(files) {
+  for (const file of files) {
+    const image = decode(file);
+    const tensor = toTensor(image);
+    const faces = await detectAll(tensor);
+    tensor.dispose();
+    const described = faces.map((f) => ({ score: round(f.detection.score, 8), box: rect(f.detection.box), descriptor: Array.from(f.descriptor).map((v) => round(v, 8)) }));
+    process.stdout.write(JSON.stringify({ image: file, width: image.width, height: image.height, faces: described }) + '\n');
+  }
+}
+
 async function main() {
   const [mode, ...rest] = process.argv.slice(2);
   await init();
@@ -210,7 +223,8 @@ async function main() {
     if (rest.length >= 2) return fixtures(rest[0], rest.slice(1), nets);
   }
   if (mode === 'time') return time(rest, option('--runs', 10));
-  console.error('usage: node reference.js fixtures [--nets N] <out-dir> <image.jpg>... | time [--runs N] <image.jpg>...');
+  if (mode === 'describe' && rest.length > 0) return describe(rest);
+  console.error('usage: node reference.js fixtures [--nets N] <out-dir> <image.jpg>... | time [--runs N] <image.jpg>... | describe <image.jpg>...');
   process.exitCode = 2;
 }
 

@@ -10,8 +10,13 @@ public sealed class RecognizerFixture : IDisposable
     /// <summary>The engine with its defaults, as the services run it.</summary>
     public FaceRecognizer Recognizer { get; } = new(Options.Create(new VisionOptions()));
 
-    /// <summary>Configured as face-api runs (confidence 0.5, no small-picture canvas), for the parity tests.</summary>
-    public FaceRecognizer FaceApiSettings { get; } = new(Options.Create(new VisionOptions { MinConfidence = 0.5f, SmallImageSide = 0 }));
+    /// <summary>Configured as face-api runs (confidence 0.5, no small-picture canvas, plain descriptors), for the parity tests.</summary>
+    public FaceRecognizer FaceApiSettings { get; } = new(Options.Create(new VisionOptions
+    {
+        MinConfidence = 0.5f,
+        SmallImageSide = 0,
+        MirrorAveragedDescriptors = false,
+    }));
 
     public void Dispose()
     {

@@ -105,4 +105,24 @@ internal static class TestImages
         BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(8 + data.Length), Crc32.HashToUInt32(typeAndData));
         return chunk;
     }
+
+    /// <summary>The face's box widened by <paramref name="margin"/> of its width on every side, cut out of the picture.</summary>
+    public static RgbImage Crop(RgbImage image, FaceBox box, double margin)
+    {
+        var pad = box.Width * margin;
+        var rect = new FaceBox(box.X - pad, box.Y - pad, box.Width + (2 * pad), box.Height + (2 * pad)).ClipToImage(image.Width, image.Height);
+        var pixels = new byte[rect.Width * rect.Height * 3];
+        for (var y = 0; y < rect.Height; y++)
+        {
+            image.Pixels.AsSpan((((rect.Y + y) * image.Width) + rect.X) * 3, rect.Width * 3).CopyTo(pixels.AsSpan(y * rect.Width * 3));
+        }
+        return new RgbImage(rect.Width, rect.Height, pixels);
+    }
+
+    public static byte[] Encode(RgbImage image) =>
+        Encode(image.Width, image.Height, (x, y) =>
+        {
+            var i = ((y * image.Width) + x) * 3;
+            return new SKColor(image.Pixels[i], image.Pixels[i + 1], image.Pixels[i + 2]);
+        });
 }
