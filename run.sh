@@ -13,4 +13,6 @@ echo "Building..."
 dotnet build AppHost/AppHost.csproj -c Debug -v quiet -nologo
 echo "Starting the AppHost: the dashboard URL (with its login token) and the emulator's endpoint and credentials follow."
 echo "The first start builds the functions' Lambda packages (a few minutes; the lambda-packages resource shows progress)."
-exec dotnet run --project AppHost/AppHost.csproj --launch-profile http --no-build -- "$@"
+# The services start from their builds (Services:Launch=built: 9 s quicker to stop, less memory; bench/ServiceLaunch);
+# an IDE's F5 on the AppHost starts them as projects, under its debugger.
+exec dotnet run --project AppHost/AppHost.csproj --launch-profile http --no-build -- --Services:Launch=built "$@"

@@ -11,47 +11,23 @@ public static class ServiceExtensions
     public const string VideoSplitName = TopologyNames.VideoSplitFunction;
     public const string FaceRecognitionName = TopologyNames.FaceRecognitionFunction;
 
-    /// <summary>The image path: the web tier on port 8000 and the app-tier instances, all on the cloud.</summary>
+    /// <summary>The image path: the web tier on port 8000 and the app-tier instances, all on the cloud, started as
+    /// <c>Services:Launch</c> says (<see cref="ServiceLaunch"/>).</summary>
     public static void AddImagePath(this IDistributedApplicationBuilder builder, CloudResource cloud)
     {
         var settings = ServiceSettings.From(builder.Configuration);
+        var launch = ServiceLaunchExtensions.From(builder.Configuration);
 
         var replicasWithOwnReplyQueues = new List<string>();
         for (var i = 1; i <= settings.WebTierReplicas; i++)
         {
-            var webTier = builder.AddBuiltProject<Projects.WebTier>(i == 1 ? WebTierName : $"{WebTierName}-{i}", "FaceRecognition.WebTier",
-                    i == 1 ? settings.WebTierPort : null)
-                .WithCloud(cloud, SystemPermissions.WebTier)
-                .WithEnvironment("WebTier__Mode", settings.Mode)
-                .WithExternalHttpEndpoints()
-                .WithUrls(context =>
-                {
-                    // Beside the endpoint itself, a link to the API's description.
-                    if (context.Urls.FirstOrDefault(u => u.Endpoint?.EndpointName == "http") is { } http)
-                    {
-                        context.Urls.Add(new ResourceUrlAnnotation { Url = $"{http.Url.TrimEnd('/')}/api/openapi.json", DisplayText = "OpenAPI document", Endpoint = http.Endpoint });
-                    }
-                });
-            if (i > 1)
+            var (name, port) = (i == 1 ? WebTierName : $"{WebTierName}-{i}", i == 1 ? settings.WebTierPort : null);
+            var ownReplyQueue = launch == ServiceLaunch.Project
+                ? builder.AddServiceProject<Projects.WebTier>(name, port).ConfigureWebTier(builder, cloud, settings, first: i == 1)
+                : builder.AddBuiltProject<Projects.WebTier>(name, "FaceRecognition.WebTier", port).ConfigureWebTier(builder, cloud, settings, first: i == 1);
+            if (ownReplyQueue)
             {
-                // The first web tier replies on the provisioned response queue (as the one web tier does on AWS, where
-                // the original's grader watches it); further replicas each on their own.
-                webTier.WithEnvironment("WebTier__InstanceId", webTier.Resource.Name);
-                replicasWithOwnReplyQueues.Add(webTier.Resource.Name);
-            }
-            if (settings.Autoscale && i == 1)
-            {
-                // One autoscaler for the fleet, as the original ran its controller in the web tier.
-                webTier.WithEnvironment("Scaling__Enabled", "true")
-                    .WithEnvironment("Scaling__MaxInstances", settings.AppTierReplicas.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                foreach (var (variable, value) in ServiceSettings.PassThrough(builder.Configuration, "Scaling"))
-                {
-                    webTier.WithEnvironment(variable, value);
-                }
-            }
-            foreach (var (variable, value) in ServiceSettings.PassThrough(builder.Configuration, "WebTier"))
-            {
-                webTier.WithEnvironment(variable, value);
+                replicasWithOwnReplyQueues.Add(name);
             }
         }
 
@@ -60,23 +36,16 @@ public static class ServiceExtensions
         var replicas = new List<string>();
         for (var i = 1; i <= settings.AppTierReplicas; i++)
         {
-            var appTier = builder.AddBuiltProject<Projects.AppTier>($"{AppTierPrefix}{i}", "FaceRecognition.AppTier", port: null)
-                .WithCloud(cloud, SystemPermissions.AppTier)
-                .WithEnvironment("Recognition__Mode", settings.Mode);
-            if (settings.LookupTable is { } table)
+            var name = $"{AppTierPrefix}{i}";
+            if (launch == ServiceLaunch.Project)
             {
-                appTier.WithEnvironment("Recognition__LookupTable", table);
+                builder.AddServiceProject<Projects.AppTier>(name, port: null).ConfigureAppTier(builder, cloud, settings);
             }
-            foreach (var (variable, value) in ServiceSettings.PassThrough(builder.Configuration, "AppTier"))
+            else
             {
-                appTier.WithEnvironment(variable, value);
+                builder.AddBuiltProject<Projects.AppTier>(name, "FaceRecognition.AppTier", port: null).ConfigureAppTier(builder, cloud, settings);
             }
-            if (settings.Autoscale)
-            {
-                // Started and stopped by the reconciler, following EC2, not at the AppHost's start.
-                appTier.WithExplicitStart();
-            }
-            replicas.Add(appTier.Resource.Name);
+            replicas.Add(name);
         }
         if (settings.Autoscale)
         {
@@ -85,6 +54,64 @@ public static class ServiceExtensions
                 throw new DistributedApplicationException("AppTier:Autoscale runs local replicas as EC2 instances through the emulator's EC2; use Cloud:Backend=Emulator.");
             }
             AppTierInstances.AddReconciler(builder, cloud, replicas);
+        }
+    }
+
+    /// <returns>Whether this web tier reads its own reply queue (every replica but the first).</returns>
+    private static bool ConfigureWebTier<T>(this IResourceBuilder<T> webTier, IDistributedApplicationBuilder builder, CloudResource cloud,
+        ServiceSettings settings, bool first) where T : IResourceWithEnvironment, IResourceWithEndpoints, IResourceWithWaitSupport
+    {
+        webTier.WithCloud(cloud, SystemPermissions.WebTier)
+            .WithEnvironment("WebTier__Mode", settings.Mode)
+            .WithExternalHttpEndpoints()
+            .WithUrls(context =>
+            {
+                // Beside the endpoint itself, a link to the API's description.
+                if (context.Urls.FirstOrDefault(u => u.Endpoint?.EndpointName == "http") is { } http)
+                {
+                    context.Urls.Add(new ResourceUrlAnnotation { Url = $"{http.Url.TrimEnd('/')}/api/openapi.json", DisplayText = "OpenAPI document", Endpoint = http.Endpoint });
+                }
+            });
+        if (!first)
+        {
+            // The first web tier replies on the provisioned response queue (as the one web tier does on AWS, where
+            // the original's grader watches it); further replicas each on their own.
+            webTier.WithEnvironment("WebTier__InstanceId", webTier.Resource.Name);
+        }
+        if (settings.Autoscale && first)
+        {
+            // One autoscaler for the fleet, as the original ran its controller in the web tier.
+            webTier.WithEnvironment("Scaling__Enabled", "true")
+                .WithEnvironment("Scaling__MaxInstances", settings.AppTierReplicas.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            foreach (var (variable, value) in ServiceSettings.PassThrough(builder.Configuration, "Scaling"))
+            {
+                webTier.WithEnvironment(variable, value);
+            }
+        }
+        foreach (var (variable, value) in ServiceSettings.PassThrough(builder.Configuration, "WebTier"))
+        {
+            webTier.WithEnvironment(variable, value);
+        }
+        return !first;
+    }
+
+    private static void ConfigureAppTier<T>(this IResourceBuilder<T> appTier, IDistributedApplicationBuilder builder, CloudResource cloud,
+        ServiceSettings settings) where T : IResourceWithEnvironment, IResourceWithWaitSupport
+    {
+        appTier.WithCloud(cloud, SystemPermissions.AppTier)
+            .WithEnvironment("Recognition__Mode", settings.Mode);
+        if (settings.LookupTable is { } table)
+        {
+            appTier.WithEnvironment("Recognition__LookupTable", table);
+        }
+        foreach (var (variable, value) in ServiceSettings.PassThrough(builder.Configuration, "AppTier"))
+        {
+            appTier.WithEnvironment(variable, value);
+        }
+        if (settings.Autoscale)
+        {
+            // Started and stopped by the reconciler, following EC2, not at the AppHost's start.
+            appTier.WithExplicitStart();
         }
     }
 

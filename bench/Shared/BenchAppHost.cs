@@ -8,7 +8,8 @@ using FaceRecognition.AppHost.Cloud;
 namespace FaceRecognition.Bench;
 
 /// <summary>The whole system, started by the AppHost for a benchmark run: a fresh emulator data directory (deleted
-/// afterwards: a run leaves hundreds of megabytes), free ports, known credentials, no dashboard.</summary>
+/// afterwards: a run leaves hundreds of megabytes), free ports, known credentials, no dashboard, the services started
+/// from their builds as ./run.sh starts them.</summary>
 internal sealed class BenchAppHost(DistributedApplication app, string dataDirectory) : IAsyncDisposable
 {
     private const string AccessKey = "AKIABENCHAPPHOST0001";
@@ -23,7 +24,8 @@ internal sealed class BenchAppHost(DistributedApplication app, string dataDirect
     {
         var data = Directory.CreateTempSubdirectory("facerec-bench-").FullName;
         string[] all = ["--Emulator:Port=0", "--WebTier:Port=0", $"--Emulator:DataDirectory={data}",
-            $"--Parameters:{CloudExtensions.AccessKeyParameter}={AccessKey}", $"--Parameters:{CloudExtensions.SecretKeyParameter}={SecretKey}", .. arguments];
+            $"--Parameters:{CloudExtensions.AccessKeyParameter}={AccessKey}", $"--Parameters:{CloudExtensions.SecretKeyParameter}={SecretKey}",
+            "--Services:Launch=built", .. arguments];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(all, (o, _) => o.DisableDashboard = !dashboard, CancellationToken.None);
         var app = await builder.BuildAsync();
         await app.StartAsync();

@@ -11,7 +11,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FaceRecognition.EndToEnd.Tests;
 
 /// <summary>The whole AppHost, started for real through Aspire.Hosting.Testing, on a free emulator port and a data
-/// directory of its own, with known credentials (so no generated secret is written to anyone's user secrets).</summary>
+/// directory of its own, with known credentials (so no generated secret is written to anyone's user secrets), and the
+/// services started from their builds as ./run.sh starts them (<c>Services:Launch=built</c>; a test may pass
+/// <c>--Services:Launch=project</c>, the AppHost's own default, which wins being later).</summary>
 public sealed class AppHostRun : IAsyncDisposable
 {
     public const string AccessKey = "AKIAENDTOENDTEST0001";
@@ -59,6 +61,7 @@ public sealed class AppHostRun : IAsyncDisposable
             $"--Emulator:DataDirectory={dataDirectory}",
             $"--Parameters:{CloudExtensions.AccessKeyParameter}={AccessKey}",
             $"--Parameters:{CloudExtensions.SecretKeyParameter}={SecretKey}",
+            "--Services:Launch=built",
             .. extraArguments,
         ];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(arguments,
