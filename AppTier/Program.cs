@@ -9,8 +9,13 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddBasicServiceDefaults();
 builder.AddAwsClients();
 builder.Services.AddCloudNames(builder.Configuration);
-// Healthy only while the request queue answers (readiness reaches the cloud; liveness stays in process).
-builder.Services.AddHealthChecks().AddQueueReachable(sp => sp.GetRequiredService<FaceRecognition.Cloud.Topology.TopologyNames>().RequestQueue);
+// Healthy only while the request queue and the gallery's bucket answer (readiness reaches the cloud; liveness stays in
+// process).
+builder.Services.AddHealthChecks().AddCloudReachable(sp =>
+{
+    var names = sp.GetRequiredService<FaceRecognition.Cloud.Topology.TopologyNames>();
+    return new([names.RequestQueue], [names.GalleryBucket]);
+});
 builder.Services.AddVision(builder.Configuration);
 // The app tier runs one recognition per core at once; each then does best on one ONNX thread (measured on 2 cores:
 // 31.6 ms per picture with 2 callers x 1 thread against 35.6 ms with 2 callers x 2 threads). An explicit

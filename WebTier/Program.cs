@@ -8,8 +8,13 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddAwsClients();
 builder.Services.AddCloudNames(builder.Configuration);
-// Healthy only while the request queue answers (readiness reaches the cloud; liveness stays in process).
-builder.Services.AddHealthChecks().AddQueueReachable(sp => sp.GetRequiredService<FaceRecognition.Cloud.Topology.TopologyNames>().RequestQueue);
+// Healthy only while the request queue and the buckets it reads answers from and takes videos into answer
+// (readiness reaches the cloud; liveness stays in process).
+builder.Services.AddHealthChecks().AddCloudReachable(sp =>
+{
+    var names = sp.GetRequiredService<FaceRecognition.Cloud.Topology.TopologyNames>();
+    return new([names.RequestQueue], [names.OutputBucket, names.VideoInputBucket]);
+});
 builder.Services.AddOptions<WebTierOptions>().Bind(builder.Configuration.GetSection(WebTierOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
 UploadReader.ConfigureLimits(builder);
 builder.Services.AddSingleton<ReplyListener>();
