@@ -64,7 +64,7 @@ internal static class Tiers
         var webTier = Tier(scope, TierDefinition.Web, SystemPermissions.WebTier, names, settings);
         var web = new Instance_(scope, "web-tier", new InstanceProps
         {
-            InstanceName = "web-tier",
+            InstanceName = SystemPermissions.WebTierInstanceName,
             Vpc = vpc,
             VpcSubnets = new SubnetSelection { SubnetType = SubnetType.PUBLIC },
             InstanceType = new InstanceType(settings.WebTierInstanceType),

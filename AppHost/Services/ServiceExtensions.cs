@@ -23,8 +23,8 @@ public static class ServiceExtensions
         {
             var (name, port) = (i == 1 ? WebTierName : $"{WebTierName}-{i}", i == 1 ? settings.WebTierPort : null);
             var ownReplyQueue = launch == ServiceLaunch.Project
-                ? builder.AddServiceProject<Projects.WebTier>(name, port).ConfigureWebTier(builder, cloud, settings, first: i == 1)
-                : builder.AddBuiltProject<Projects.WebTier>(name, "FaceRecognition.WebTier", port).ConfigureWebTier(builder, cloud, settings, first: i == 1);
+                ? builder.AddServiceProject<Projects.WebTier>(name, port).AsEc2Instance(cloud, i).ConfigureWebTier(builder, cloud, settings, first: i == 1)
+                : builder.AddBuiltProject<Projects.WebTier>(name, "FaceRecognition.WebTier", port).AsEc2Instance(cloud, i).ConfigureWebTier(builder, cloud, settings, first: i == 1);
             if (ownReplyQueue)
             {
                 replicasWithOwnReplyQueues.Add(name);

@@ -21,6 +21,10 @@ public static class SystemPermissions
     /// <summary>The Name tag of the app-tier instances the autoscaler manages.</summary>
     public const string AppTierNamePattern = "app-tier-instance-*";
 
+    /// <summary>The web tier's EC2 instance Name (further local replicas: web-instance-2, ...), which the original
+    /// course's grader counts as <c>web-instance*</c>.</summary>
+    public const string WebTierInstanceName = "web-instance";
+
     /// <summary>The role a component runs as (locally, also the principal the emulator knows it by).</summary>
     public static string RoleName(TopologyNames names, string component) => $"{names.Prefix}-{component}";
 

@@ -81,7 +81,8 @@ internal sealed class Ec2Endpoint(InstanceHandler instances, SigV4Authenticator 
 
     private const string TagKey = "ec2:ResourceTag/";
 
-    /// <summary><c>GET</c>: every instance; <c>POST</c> <c>{"tags":{"Name":"app-tier-instance-1"}}</c>: register one;
+    /// <summary><c>GET</c>: every instance; <c>POST</c> <c>{"tags":{"Name":"app-tier-instance-1"}}</c>: register one,
+    /// stopped (with <c>"state":"running"</c>: one already running, such as the web tier the AppHost runs from the start);
     /// <c>POST …/{id}/state</c> <c>{"state":"running"}</c>: it has finished starting (or stopping: "stopped").</summary>
     public async Task HandleAdminAsync(HttpContext http, string rawPath)
     {
@@ -96,7 +97,8 @@ internal sealed class Ec2Endpoint(InstanceHandler instances, SigV4Authenticator 
             {
                 using var request = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
                 var tags = request.RootElement.GetProperty("tags").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "");
-                await Json(http.Response, 200, AdminView(await instances.Register(tags)));
+                var state = request.RootElement.TryGetProperty("state", out var given) ? given.GetString() ?? "" : InstanceStates.Stopped;
+                await Json(http.Response, 200, AdminView(await instances.Register(tags, state)));
             }
             else if (rest.EndsWith("/state", StringComparison.Ordinal) && HttpMethods.IsPost(http.Request.Method))
             {

@@ -36,15 +36,15 @@ internal sealed class Ec2Store(EmulatorStore store, TimeProvider time)
 {
     private readonly Dictionary<string, Ec2Instance> _instances = new(StringComparer.Ordinal);
 
-    /// <summary>Adds a stopped instance with these tags, or returns the one already tagged with this Name.</summary>
-    public Ec2Instance Register(IReadOnlyDictionary<string, string> tags)
+    /// <summary>Adds an instance with these tags in <paramref name="state"/> (stopped or running), or returns the one already tagged with this Name.</summary>
+    public Ec2Instance Register(IReadOnlyDictionary<string, string> tags, string state)
     {
         store.AssertLocked();
         if (tags.TryGetValue("Name", out var name) && _instances.Values.FirstOrDefault(i => i.Tags.GetValueOrDefault("Name") == name) is { } existing)
         {
             return existing;
         }
-        var instance = new Ec2Instance($"i-{Guid.NewGuid():N}"[..19], new Dictionary<string, string>(tags), InstanceStates.Stopped, time.GetUtcNow());
+        var instance = new Ec2Instance($"i-{Guid.NewGuid():N}"[..19], new Dictionary<string, string>(tags), state, time.GetUtcNow());
         _instances[instance.InstanceId] = instance;
         return instance;
     }

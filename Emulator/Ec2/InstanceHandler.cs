@@ -33,7 +33,14 @@ internal sealed class InstanceHandler(EmulatorStore store, Ec2Store ec2)
 
     public IReadOnlyList<Ec2Instance> All() => store.Read(ec2.All);
 
-    public Task<Ec2Instance> Register(IReadOnlyDictionary<string, string> tags) => store.WriteAsync(_ => ec2.Register(tags));
+    public Task<Ec2Instance> Register(IReadOnlyDictionary<string, string> tags, string state)
+    {
+        if (state is not (InstanceStates.Running or InstanceStates.Stopped))
+        {
+            throw new AwsException(400, "InvalidParameterValue", "A registered instance is 'running' or 'stopped'.");
+        }
+        return store.WriteAsync(_ => ec2.Register(tags, state));
+    }
 
     public Task<StateChange> Complete(string instanceId, string state)
     {

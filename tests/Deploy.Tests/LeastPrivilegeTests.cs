@@ -115,7 +115,7 @@ public sealed class LeastPrivilegeTests(SynthesizedStack stack)
             $"ec2:StartInstances instance/* if tagged FaceRecognition:Deployment={n.Prefix}, Name like app-tier-instance-*",
             $"ec2:StopInstances instance/* if tagged FaceRecognition:Deployment={n.Prefix}, Name like app-tier-instance-*",
             .. Common("web-tier"),
-        ]), Permissions(InstanceRole("web-tier")));
+        ]), Permissions(InstanceRole("web-instance")));
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public sealed class LeastPrivilegeTests(SynthesizedStack stack)
     /// <summary>The emulator enforces <see cref="SystemPermissions"/> locally: each role of the template holds exactly
     /// those statements (the tiers also read their own build from the CDK's asset bucket), and is named as locally.</summary>
     [Theory]
-    [InlineData(SystemPermissions.WebTier, "web-tier")]
+    [InlineData(SystemPermissions.WebTier, "web-instance")]
     [InlineData(SystemPermissions.AppTier, "app-tier-instance-1")]
     [InlineData(TopologyNames.VideoSplitFunction, null)]
     [InlineData(TopologyNames.FaceRecognitionFunction, null)]

@@ -45,7 +45,7 @@ public sealed class TierTests(SynthesizedStack stack)
     public void The_web_tier_lets_in_its_HTTP_port_only_and_the_app_tier_nothing()
     {
         var groups = stack.OfType("AWS::EC2::SecurityGroup").ToDictionary(g => g.Id, g => g.Properties);
-        var web = groups[Target(Assert.Single(Instance("web-tier").Properties["SecurityGroupIds"]!.AsArray()))];
+        var web = groups[Target(Assert.Single(Instance("web-instance").Properties["SecurityGroupIds"]!.AsArray()))];
         var ingress = Assert.Single(web["SecurityGroupIngress"]!.AsArray())!;
         Assert.Equal(("tcp", 80, 80, "0.0.0.0/0"), ((string?)ingress["IpProtocol"], (int)ingress["FromPort"]!, (int)ingress["ToPort"]!, (string?)ingress["CidrIp"]));
         foreach (var n in Enumerable.Range(1, 20))
@@ -57,7 +57,7 @@ public sealed class TierTests(SynthesizedStack stack)
     }
 
     [Theory]
-    [InlineData("web-tier", "FaceRecognition.WebTier")]
+    [InlineData("web-instance", "FaceRecognition.WebTier")]
     [InlineData("app-tier-instance-7", "FaceRecognition.AppTier")]
     public void An_instance_installs_its_own_build_as_a_systemd_service_that_restarts_and_starts_at_boot(string instance, string executable)
     {
@@ -86,7 +86,7 @@ public sealed class TierTests(SynthesizedStack stack)
     public void App_tier_instances_stop_once_installed_and_the_web_tiers_autoscaler_manages_all_twenty()
     {
         Assert.All(Enumerable.Range(1, 20), n => Assert.Contains("shutdown -h now", UserData(Instance($"app-tier-instance-{n}").Properties), StringComparison.Ordinal));
-        var web = UserData(Instance("web-tier").Properties);
+        var web = UserData(Instance("web-instance").Properties);
         Assert.DoesNotContain("shutdown", web, StringComparison.Ordinal);
         Assert.Contains("Environment=Scaling__Enabled=true\n", web, StringComparison.Ordinal);
         Assert.Contains("Environment=Scaling__MaxInstances=20\n", web, StringComparison.Ordinal);
@@ -97,7 +97,7 @@ public sealed class TierTests(SynthesizedStack stack)
     [Fact]
     public void The_autoscaler_may_start_and_stop_only_this_deployments_app_tier_instances()
     {
-        var role = InstanceRole("web-tier");
+        var role = InstanceRole("web-instance");
         var scaling = RoleStatements(role).Where(s => Items(s["Action"]).Select(Render).Any(a => a is "ec2:StartInstances" or "ec2:StopInstances")).ToList();
         var statement = Assert.Single(scaling);
         var condition = statement["Condition"]!;
@@ -105,7 +105,7 @@ public sealed class TierTests(SynthesizedStack stack)
         var pattern = (string)condition["StringLike"]!["ec2:ResourceTag/Name"]!;
         var matches = new Regex("^" + Regex.Escape(pattern).Replace(@"\*", ".*", StringComparison.Ordinal) + "$");
         Assert.All(Enumerable.Range(1, 20), n => Assert.Matches(matches, $"app-tier-instance-{n}"));
-        Assert.DoesNotMatch(matches, "web-tier");
+        Assert.DoesNotMatch(matches, "web-instance");
         // No other statement of any tier role mentions EC2 instances.
         Assert.DoesNotContain(RoleStatements(InstanceRole("app-tier-instance-1")), s => Items(s["Action"]).Select(Render).Any(a => a.StartsWith("ec2:", StringComparison.Ordinal)));
     }
@@ -114,7 +114,7 @@ public sealed class TierTests(SynthesizedStack stack)
     public void Deploying_prints_the_web_tiers_url()
     {
         var output = stack.Root["Outputs"]!["WebTierUrl"]!;
-        Assert.Equal($"http://${{{Instance("web-tier").Id}.PublicDnsName}}/", Render(output["Value"]));
+        Assert.Equal($"http://${{{Instance("web-instance").Id}.PublicDnsName}}/", Render(output["Value"]));
     }
 
     [Fact]

@@ -37,6 +37,19 @@ public sealed class Ec2InstanceTests(EmulatorFixture emulator) : IClassFixture<E
     }
 
     [Fact]
+    public async Task An_instance_registered_running_is_described_running_and_can_be_stopped()
+    {
+        using var registered = await _admin.PostAsJsonAsync("_emulator/ec2/instances",
+            new { tags = new Dictionary<string, string> { ["Name"] = $"{_group}-web-instance" }, state = "running" }, _ct);
+        registered.EnsureSuccessStatusCode();
+        var id = JsonDocument.Parse(await registered.Content.ReadAsStringAsync(_ct)).RootElement.GetProperty("instanceId").GetString()!;
+
+        Assert.Equal(InstanceStateName.Running, await State(id));
+        var stopped = await _ec2.StopInstancesAsync(new StopInstancesRequest { InstanceIds = [id] }, _ct);
+        Assert.Equal(InstanceStateName.Stopping, stopped.StoppingInstances[0].CurrentState.Name);
+    }
+
+    [Fact]
     public async Task Start_and_stop_go_through_pending_and_stopping_until_the_runner_reports_back()
     {
         var id = await Register($"{_group}-app-1");
@@ -103,6 +116,7 @@ public sealed class Ec2InstanceTests(EmulatorFixture emulator) : IClassFixture<E
     [Theory]
     [InlineData("POST", "/_emulator/ec2/instances", "{\"tags\": 5}")]
     [InlineData("POST", "/_emulator/ec2/instances", "not json")]
+    [InlineData("POST", "/_emulator/ec2/instances", "{\"tags\": {\"Name\": \"x\"}, \"state\": \"pending\"}")]
     [InlineData("POST", "/_emulator/ec2/instances/i-nope/state", "{\"state\":\"running\"}")]
     [InlineData("POST", "/_emulator/ec2/instances/i-nope/state", "{\"state\":\"exploded\"}")]
     [InlineData("DELETE", "/_emulator/ec2/instances", "")]

@@ -55,6 +55,13 @@ public sealed class AutoscalingTests
         await using var run = await Start();
         using var ec2 = new AmazonEC2Client(new BasicAWSCredentials(AppHostRun.AccessKey, AppHostRun.SecretKey),
             new AmazonEC2Config { ServiceURL = run.EmulatorUrl.ToString(), AuthenticationRegion = "us-east-1" });
+        // As the original course's grader counts them: the web tier is a running instance tagged web-instance*.
+        Instance[] webInstances = [];
+        await Eventually.Until(async () => (webInstances = [.. ((await ec2.DescribeInstancesAsync(new DescribeInstancesRequest
+        {
+            Filters = [new Filter("tag:Name", ["web-instance*"]), new Filter("instance-state-name", ["running"])],
+        }, _ct)).Reservations ?? []).SelectMany(r => r.Instances)]).Length > 0, TimeSpan.FromSeconds(30), "the web tier's instance running");
+        Assert.Equal("web-instance", Assert.Single(webInstances).Tags.Single(t => t.Key == "Name").Value);
 
         var stopped = 0;
         var answers = await Post(run, "stop", async () =>
