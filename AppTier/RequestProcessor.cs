@@ -24,7 +24,7 @@ internal sealed partial class RequestProcessor(IAmazonS3 s3, IAmazonSQS sqs, Sqs
 
     public async Task ProcessAsync(string queueUrl, Message message, CancellationToken cancellationToken)
     {
-        using var activity = MessageTracing.Source.StartActivity("recognise", ActivityKind.Consumer, MessageTracing.Extract(message));
+        using var activity = MessageTracing.StartProcess(names.RequestQueue, message);
         var started = Stopwatch.GetTimestamp();
         RequestMetrics.QueueWait(message, TimeProvider.System);
         var attempt = message.Attributes?.TryGetValue("ApproximateReceiveCount", out var count) == true && int.TryParse(count, out var n) ? n : 1;
@@ -40,7 +40,7 @@ internal sealed partial class RequestProcessor(IAmazonS3 s3, IAmazonSQS sqs, Sqs
             LogPoison(message.MessageId, attempt, e.Message);
             return;
         }
-        activity?.SetTag("facerec.request_id", request.Id);
+        activity?.SetTag("facerec.request_id", request.Id).SetTag("messaging.message.conversation_id", request.Id).SetTag("facerec.mode", request.Mode);
 
         using var keepInvisible = VisibilityExtender.Start(sqs, queueUrl, message.ReceiptHandle, options.Value.VisibilityTimeoutSeconds, logger);
         RecognitionReply reply;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using Amazon.Runtime;
 using Amazon.S3;
@@ -53,8 +52,8 @@ internal sealed class RecognitionClient(IAmazonS3 s3, IAmazonSQS sqs, SqsBatcher
     private async Task<(string RequestId, RecognitionReply Reply)> RunAsync(string id, (string Key, string Extension, Stream Content)[] objects,
         string key, string mode, string? name, CancellationToken cancellationToken)
     {
-        using var activity = MessageTracing.Source.StartActivity($"{mode} request", ActivityKind.Producer);
-        activity?.SetTag("facerec.request_id", id);
+        using var activity = MessageTracing.StartSend(names.RequestQueue, conversationId: id);
+        activity?.SetTag("facerec.request_id", id).SetTag("facerec.mode", mode);
         using var pending = replies.Expect(id);
         try
         {

@@ -4,14 +4,36 @@ using Amazon.SQS.Model;
 namespace FaceRecognition.Cloud.Messaging;
 
 /// <summary>
-/// Carries the W3C trace context (<c>traceparent</c>, <c>tracestate</c>) in SQS message attributes, so one trace spans
-/// the producer, the queue and the consumer.
+/// Spans for SQS messages named and tagged by OpenTelemetry's messaging semantic conventions (<c>send &lt;queue&gt;</c>,
+/// a producer span; <c>process &lt;queue&gt;</c>, a consumer span; <c>messaging.system</c> <c>aws_sqs</c>,
+/// <c>messaging.operation.name</c> and <c>.type</c>, <c>messaging.destination.name</c>, <c>messaging.message.id</c>,
+/// <c>messaging.message.conversation_id</c>), and the W3C trace context (<c>traceparent</c>, <c>tracestate</c>) in
+/// the message's attributes, so one trace spans the producer, the queue and the consumer.
 /// </summary>
 public static class MessageTracing
 {
     public const string SourceName = "FaceRecognition.Messaging";
 
     public static readonly ActivitySource Source = new(SourceName);
+
+    /// <summary>A producer span for sending a message to <paramref name="queue"/>; <paramref name="conversationId"/>
+    /// ties it to the reply (the request id).</summary>
+    public static Activity? StartSend(string queue, string conversationId) =>
+        Start(ActivityKind.Producer, "send", queue, default)?.SetTag("messaging.message.conversation_id", conversationId);
+
+    /// <summary>A consumer span for processing <paramref name="message"/> received from <paramref name="queue"/>, a child
+    /// of the producer's span when the message carries its context.</summary>
+    public static Activity? StartProcess(string queue, Message message) =>
+        Start(ActivityKind.Consumer, "process", queue, Extract(message))?.SetTag("messaging.message.id", message.MessageId);
+
+    private static Activity? Start(ActivityKind kind, string operation, string queue, ActivityContext parent) =>
+        Source.StartActivity(kind, parent, tags:
+        [
+            new("messaging.system", "aws_sqs"),
+            new("messaging.operation.name", operation),
+            new("messaging.operation.type", operation),
+            new("messaging.destination.name", queue),
+        ], name: $"{operation} {queue}");
 
     /// <summary>Adds the current activity's context to <paramref name="attributes"/>.</summary>
     public static void Inject(Activity? activity, Dictionary<string, MessageAttributeValue> attributes)

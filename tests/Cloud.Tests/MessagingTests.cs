@@ -59,6 +59,36 @@ public sealed class MessagingTests(EmulatorClients cloud) : IClassFixture<Emulat
     }
 
     [Fact]
+    public void Send_and_process_spans_follow_the_messaging_semantic_conventions_and_join_one_trace()
+    {
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == MessageTracing.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var attributes = new Dictionary<string, MessageAttributeValue>();
+
+        using var send = MessageTracing.StartSend("facerec-req-queue", conversationId: "request-1")!;
+        MessageTracing.Inject(send, attributes);
+        send.Stop();
+        using var process = MessageTracing.StartProcess("facerec-req-queue", new Message { MessageId = "m-1", MessageAttributes = attributes })!;
+
+        Assert.Equal(("send facerec-req-queue", ActivityKind.Producer), (send.DisplayName, send.Kind));
+        Assert.Equal(("process facerec-req-queue", ActivityKind.Consumer), (process.DisplayName, process.Kind));
+        Assert.Equal((send.TraceId, send.SpanId), (process.TraceId, process.ParentSpanId));
+        foreach (var (span, operation) in new[] { (send, "send"), (process, "process") })
+        {
+            Assert.Equal("aws_sqs", span.GetTagItem("messaging.system"));
+            Assert.Equal(operation, span.GetTagItem("messaging.operation.name"));
+            Assert.Equal(operation, span.GetTagItem("messaging.operation.type"));
+            Assert.Equal("facerec-req-queue", span.GetTagItem("messaging.destination.name"));
+        }
+        Assert.Equal("request-1", send.GetTagItem("messaging.message.conversation_id"));
+        Assert.Equal("m-1", process.GetTagItem("messaging.message.id"));
+    }
+
+    [Fact]
     public async Task A_message_being_worked_on_stays_invisible_past_its_timeout_and_returns_once_released()
     {
         var queue = (await cloud.Sqs.CreateQueueAsync(new CreateQueueRequest($"visibility-{Guid.NewGuid():N}")
