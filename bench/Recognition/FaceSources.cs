@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using FaceRecognition.Bench;
 using FaceRecognition.Vision;
 using Microsoft.Extensions.Options;
 
@@ -60,7 +61,7 @@ internal sealed class FaceSources
     public static Dictionary<string, IReadOnlyList<SeenFace>> FaceApi(IEnumerable<string> pictures, string repository)
     {
         var script = Path.Combine(repository, "tools", "reference", "reference.js");
-        var output = LabelledSets.Run("node", [script, "describe", .. pictures]);
+        var output = BenchProcess.Run("node", [script, "describe", .. pictures]);
         var seen = new Dictionary<string, IReadOnlyList<SeenFace>>();
         foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
+using FaceRecognition.Bench;
 
 namespace FaceRecognition.RecognitionBench;
 
@@ -85,35 +85,17 @@ internal sealed class LabelledSets
         {
             var (video, person) = (row.Split(',')[0], row.Split(',')[1].Trim());
             var file = Path.Combine(videos, video + ".mp4");
-            var duration = double.Parse(Run("ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", file).Trim(), CultureInfo.InvariantCulture);
+            var duration = double.Parse(BenchProcess.Run("ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", file).Trim(), CultureInfo.InvariantCulture);
             foreach (var seconds in s_frameTimes.Where(t => t < duration - 0.02))
             {
                 var frame = Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"{video}-{seconds:0.00}s.jpg"));
                 if (!File.Exists(frame))
                 {
-                    Run("ffmpeg", "-v", "error", "-y", "-ss", seconds.ToString(CultureInfo.InvariantCulture), "-i", file, "-frames:v", "1", "-q:v", "2", frame);
+                    BenchProcess.Run("ffmpeg", "-v", "error", "-y", "-ss", seconds.ToString(CultureInfo.InvariantCulture), "-i", file, "-frames:v", "1", "-q:v", "2", frame);
                 }
                 frames.Add(new VideoFrame(frame, person, video, seconds));
             }
         }
         return [.. frames];
-    }
-
-    public static string Run(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} failed: {error.Result}");
-        }
-        return output.Result;
     }
 }

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.IO.Compression;
+using FaceRecognition.Bench;
 
 namespace FaceRecognition.VisionBench;
 
@@ -28,7 +28,7 @@ internal static class BenchInputs
         }
         if (!File.Exists(Frame1080))
         {
-            Run("ffmpeg", "-v", "error", "-y", "-i", video, "-frames:v", "1", "-q:v", "2", Frame1080);
+            BenchProcess.Run("ffmpeg", "-v", "error", "-y", "-i", video, "-frames:v", "1", "-q:v", "2", Frame1080);
         }
         if (!File.Exists(Crop64))
         {
@@ -38,22 +38,4 @@ internal static class BenchInputs
     }
 
     public static string RepositoryRoot() => FaceRecognition.Bench.BenchMachine.RepositoryRoot();
-
-    public static string Run(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} failed: {error.Result}");
-        }
-        return output.Result;
-    }
 }

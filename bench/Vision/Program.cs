@@ -7,6 +7,7 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using FaceRecognition.Bench;
 using FaceRecognition.Vision;
 using FaceRecognition.VisionBench;
 using Microsoft.Extensions.Options;
@@ -24,9 +25,9 @@ var config = ManualConfig.CreateMinimumViable()
     .WithOptions(ConfigOptions.DisableLogFile);
 var engine = BenchmarkRunner.Run<EngineBenchmarks>(config);
 var gallery = BenchmarkRunner.Run<GalleryBenchmarks>(config);
-var memory = BenchInputs.Run("dotnet", typeof(EngineBenchmarks).Assembly.Location, "--memory-probe").Trim();
+var memory = BenchProcess.Run("dotnet", typeof(EngineBenchmarks).Assembly.Location, "--memory-probe").Trim();
 var reference = Path.Combine(BenchInputs.RepositoryRoot(), "tools", "reference", "reference.js");
-using var faceApi = JsonDocument.Parse(BenchInputs.Run("node", reference, "time", "--runs", runs.ToString(CultureInfo.InvariantCulture), BenchInputs.Frame1080, BenchInputs.Crop64));
+using var faceApi = JsonDocument.Parse(BenchProcess.Run("node", reference, "time", "--runs", runs.ToString(CultureInfo.InvariantCulture), BenchInputs.Frame1080, BenchInputs.Crop64));
 
 var report = Report.Write(engine, gallery, memory, faceApi.RootElement, runs);
 File.WriteAllText(Path.Combine(BenchInputs.RepositoryRoot(), "bench", "Vision", "REPORT.md"), report);
@@ -58,7 +59,7 @@ internal static class Report
         var inv = CultureInfo.InvariantCulture;
         text.Append(FaceRecognition.Bench.BenchMachine.Heading("Vision benchmark"));
         text.AppendLine(inv, $"- Runtime: .NET {Environment.Version}, ONNX Runtime 1.31.1 (CPU), BenchmarkDotNet 0.15.8 in-process, 2 warm-up + 12 measured iterations");
-        text.AppendLine(inv, $"- face-api 1.7.15 on TensorFlow.js 4.22.0, backend `{faceApi.GetProperty("backend").GetString()}` (threads: {faceApi.GetProperty("threads")}), Node {BenchInputs.Run("node", "--version").Trim()}, {runs} timed runs per picture after one warm-up");
+        text.AppendLine(inv, $"- face-api 1.7.15 on TensorFlow.js 4.22.0, backend `{faceApi.GetProperty("backend").GetString()}` (threads: {faceApi.GetProperty("threads")}), Node {BenchProcess.Run("node", "--version").Trim()}, {runs} timed runs per picture after one warm-up");
         text.AppendLine("- Command: `bench/Vision/run.sh` (prepares the pictures and face-api, then `dotnet run -c Release --project bench/Vision`)");
         text.AppendLine("- Pictures: `frame-1080p.jpg` = first frame of the original workload's `test_01.mp4` (1920x1080, one face); `crop-64.jpg` = the original image workload's `test_000.jpg` (64x64). Both engines read the same JPEG files.");
         text.AppendLine();

@@ -41,12 +41,7 @@ public sealed class MessagingTests(EmulatorClients cloud) : IClassFixture<Emulat
     [Fact]
     public void Trace_context_travels_in_message_attributes()
     {
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == MessageTracing.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = RecordMessagingSpans();
         using var producer = MessageTracing.Source.StartActivity("send", ActivityKind.Producer)!;
         var attributes = new Dictionary<string, MessageAttributeValue>();
 
@@ -61,12 +56,7 @@ public sealed class MessagingTests(EmulatorClients cloud) : IClassFixture<Emulat
     [Fact]
     public void Send_and_process_spans_follow_the_messaging_semantic_conventions_and_join_one_trace()
     {
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == MessageTracing.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = RecordMessagingSpans();
         var attributes = new Dictionary<string, MessageAttributeValue>();
 
         using var send = MessageTracing.StartSend("facerec-req-queue", conversationId: "request-1")!;
@@ -162,5 +152,17 @@ public sealed class MessagingTests(EmulatorClients cloud) : IClassFixture<Emulat
         var (bytes, _) = await ObjectUpdater.ReadAsync(cloud.S3, bucket, "list", _ct);
         var entries = Encoding.UTF8.GetString(bytes!).Split(';', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(Enumerable.Range(0, 20).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Order(), entries.Order());
+    }
+
+    /// <summary>Makes the messaging source record its spans for as long as the listener lives.</summary>
+    private static ActivityListener RecordMessagingSpans()
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == MessageTracing.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
     }
 }

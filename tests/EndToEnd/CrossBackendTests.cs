@@ -39,7 +39,9 @@ public sealed class CrossBackendTests : IDisposable
     public async Task In_model_mode_pictures_and_videos_are_recognised_and_a_broken_video_is_dead_lettered_with_its_cause(string backend)
     {
         var photo = TestFiles.FaceApiDemo("sample1.jpg");
-        var others = Enumerable.Range(2, 5).Select(i => File.ReadAllBytes(TestFiles.FaceApiDemo($"sample{i}.jpg"))).ToArray();
+        // Photos whose main face is someone else, clearly (0.64-0.71 from Ann's). Not sample4: the demo photos show the
+        // same few women, and its main face is 0.52 from Ann's, within the 0.55 threshold (docs/vision.md, limits).
+        var others = new[] { 2, 3, 5, 6 }.Select(i => File.ReadAllBytes(TestFiles.FaceApiDemo($"sample{i}.jpg"))).ToArray();
         var video = _files.Still("ann.mp4", photo, 2);
         await using var run = await CloudBackends.StartAsync(backend, _ct);
         await run.WebTierHealthy(_ct);
@@ -49,9 +51,9 @@ public sealed class CrossBackendTests : IDisposable
         var pictures = await Task.WhenAll(Enumerable.Range(0, 24).Select(async i =>
         {
             var stem = $"m_{i:00}";
-            var bytes = i % 6 == 0 ? File.ReadAllBytes(photo) : others[i % 6 - 1];
+            var bytes = i % 5 == 0 ? File.ReadAllBytes(photo) : others[i % 5 - 1];
             using var response = await videos.Http.PostAsync(new Uri("/", UriKind.Relative), TestFiles.Form("inputFile", bytes, stem + ".jpg"), _ct);
-            return (Expected: $"{stem}:{(i % 6 == 0 ? "Ann" : "Unknown")}", Actual: await response.Content.ReadAsStringAsync(_ct));
+            return (Expected: $"{stem}:{(i % 5 == 0 ? "Ann" : "Unknown")}", Actual: await response.Content.ReadAsStringAsync(_ct));
         }));
         var uploaded = await videos.Upload(video, "ann.mp4");
         await videos.PutVideo(_files.Bytes("broken.mp4", "not a video"u8.ToArray()), "broken.mp4");
