@@ -14,9 +14,9 @@ internal sealed partial class QueueEventBatch(FunctionInvoker invoker, DeadLette
     public async Task<IReadOnlyList<string>> HandleAsync(SqsEvent batch, string requestId, DateTimeOffset deadline, CancellationToken stopping)
     {
         // Stop handling a little before Lambda would end the environment, so that the answer (and any dead letter) gets out:
-        // a tenth of the time, at least half a second (stopping ffmpeg and sending a dead letter on a loaded machine) and
+        // a tenth of the time, at least a second (stopping ffmpeg and sending a dead letter on a loaded machine) and
         // at most two.
-        var margin = TimeSpan.FromMilliseconds(Math.Clamp((deadline - time.GetUtcNow()).TotalMilliseconds / 10, 500, 2000));
+        var margin = TimeSpan.FromMilliseconds(Math.Clamp((deadline - time.GetUtcNow()).TotalMilliseconds / 10, 1000, 2000));
         var failures = new List<string>();
         foreach (var record in batch.Records)
         {
