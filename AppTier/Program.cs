@@ -26,7 +26,7 @@ builder.Services.AddOptions<RecognitionOptions>().Bind(builder.Configuration.Get
 builder.Services.AddSingleton<GalleryCache>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<GalleryCache>());
 builder.Services.AddSingleton<Recognition>();
-builder.Services.AddSingleton<FaceRecognition.Cloud.Messaging.SqsBatcher>();
+builder.Services.AddQueueConsumer();
 builder.Services.AddSingleton<Enrollment>();
 builder.Services.AddSingleton<RequestProcessor>();
 builder.Services.AddHostedService<RequestWorker>();

@@ -12,22 +12,25 @@ using Microsoft.Extensions.Options;
 namespace FaceRecognition.AppTier;
 
 /// <summary>
-/// One request message, start to end: download the picture, recognise it, write <c>&lt;stem&gt;</c> -> name to the
-/// output bucket, reply, delete the message. A bad picture gets an error reply at once; any other failure leaves the
-/// message to come back (and, after the third receive, to move to the dead-letter queue), replying with the error on
-/// the last attempt so that no client waits in silence.
+/// One request message, start to end: download the picture, recognise it (or enrol, or forget), write
+/// <c>&lt;stem&gt;</c> -> name to the output bucket, reply. A bad picture gets an error reply at once; any other failure
+/// is thrown to the <see cref="QueueConsumer"/>, whose dead-letter rule brings the message back soon (and, after the
+/// third receive, moves it to the dead-letter queue with its cause), and the last attempt also replies with the error so
+/// that no client waits in silence.
 /// </summary>
 internal sealed partial class RequestProcessor(IAmazonS3 s3, IAmazonSQS sqs, SqsBatcher batcher, TopologyNames names, Recognition recognition,
     Enrollment enrollment, IOptions<AppTierOptions> options, ILogger<RequestProcessor> logger)
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _replyQueueUrls = new(StringComparer.Ordinal);
 
-    public async Task ProcessAsync(string queueUrl, Message message, CancellationToken cancellationToken)
+    /// <summary>Handles one request message for the <see cref="QueueConsumer"/>: returning means done (it is deleted).</summary>
+    /// <exception cref="InputRejectedException">The message is not a recognition request (dead-lettered at once).</exception>
+    public async Task HandleAsync(ReceivedMessage received, CancellationToken cancellationToken)
     {
+        var message = received.Message;
         using var activity = MessageTracing.StartProcess(names.RequestQueue, message);
         var started = Stopwatch.GetTimestamp();
         RequestMetrics.QueueWait(message, TimeProvider.System);
-        var attempt = message.Attributes?.TryGetValue("ApproximateReceiveCount", out var count) == true && int.TryParse(count, out var n) ? n : 1;
 
         RecognitionRequest request;
         try
@@ -36,13 +39,10 @@ internal sealed partial class RequestProcessor(IAmazonS3 s3, IAmazonSQS sqs, Sqs
         }
         catch (InvalidDataException e)
         {
-            // Nobody to reply to: the message goes to the dead-letter queue after its third receive.
-            LogPoison(message.MessageId, attempt, e.Message);
-            return;
+            throw new InputRejectedException($"Not a recognition request: {e.Message}", e);
         }
         activity?.SetTag("facerec.request_id", request.Id).SetTag("messaging.message.conversation_id", request.Id).SetTag("facerec.mode", request.Mode);
 
-        using var keepInvisible = VisibilityExtender.Start(sqs, queueUrl, message.ReceiptHandle, options.Value.VisibilityTimeoutSeconds, logger);
         RecognitionReply reply;
         try
         {
@@ -55,18 +55,17 @@ internal sealed partial class RequestProcessor(IAmazonS3 s3, IAmazonSQS sqs, Sqs
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            LogFailed(request.Id, attempt, e.Message);
             RequestMetrics.Duration(started, request.Mode, "failed");
-            if (attempt >= SystemTopology.MaxReceiveCount)
+            if (received.IsLastReceive)
             {
+                // No client waits in silence: the last attempt tells it, and the request goes to the dead-letter queue.
                 await ReplyAsync(request, RecognitionReply.Failure(request.Id, ReplyErrorCodes.Failed,
-                    $"Request {request.Id} failed {attempt} times and was moved aside: {e.Message}"), cancellationToken);
+                    $"Request {request.Id} failed {received.ReceiveCount} times and was moved aside: {e.Message}"), cancellationToken);
             }
-            return;
+            throw;
         }
 
         await ReplyAsync(request, reply, cancellationToken);
-        await batcher.DeleteAsync(queueUrl, message.ReceiptHandle, cancellationToken);
         RequestMetrics.Duration(started, request.Mode, reply.Error?.Code ?? "answered");
     }
 
@@ -147,12 +146,6 @@ internal sealed partial class RequestProcessor(IAmazonS3 s3, IAmazonSQS sqs, Sqs
         var slash = key.IndexOf('/', StringComparison.Ordinal);
         return slash > 0 ? key[..slash] : Path.GetFileNameWithoutExtension(key);
     }
-
-    [LoggerMessage(LogLevel.Error, "Message {MessageId} (receive {Attempt}) is not a recognition request and is left for the dead-letter queue: {Reason}")]
-    private partial void LogPoison(string messageId, int attempt, string reason);
-
-    [LoggerMessage(LogLevel.Error, "Request {RequestId} failed on receive {Attempt}: {Reason}")]
-    private partial void LogFailed(string requestId, int attempt, string reason);
 
     [LoggerMessage(LogLevel.Warning, "Request {RequestId}: reply queue {Queue} no longer exists; the result is in the output bucket")]
     private partial void LogReplyQueueGone(string requestId, string queue);

@@ -26,6 +26,15 @@ public static class CloudServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>Registers the <see cref="Messaging.QueueConsumer"/> with what it uses: SQS batching and the dead-letter rule.</summary>
+    public static IServiceCollection AddQueueConsumer(this IServiceCollection services)
+    {
+        services.AddSingleton<Messaging.SqsBatcher>();
+        services.AddSingleton<Messaging.DeadLetterRule>();
+        services.AddSingleton<Messaging.QueueConsumer>();
+        return services;
+    }
+
     private static TopologyNames? TryNames(string prefix)
     {
         try

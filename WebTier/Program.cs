@@ -19,7 +19,7 @@ builder.Services.AddOptions<WebTierOptions>().Bind(builder.Configuration.GetSect
 UploadReader.ConfigureLimits(builder);
 builder.Services.AddSingleton<ReplyListener>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplyListener>());
-builder.Services.AddSingleton<FaceRecognition.Cloud.Messaging.SqsBatcher>();
+builder.Services.AddQueueConsumer();
 builder.Services.AddSingleton<RecognitionClient>();
 builder.Services.AddSingleton<UploadReader>();
 builder.Services.AddSingleton<VideoUploader>();

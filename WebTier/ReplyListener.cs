@@ -8,14 +8,14 @@ using Microsoft.Extensions.Options;
 namespace FaceRecognition.WebTier;
 
 /// <summary>
-/// The queue this web tier's replies come on, and its one receive loop; each reply completes the request waiting on its
-/// id. Without <see cref="WebTierOptions.InstanceId"/> (the one web tier on AWS, the first one locally) that is the
+/// The queue this web tier's replies come on, read by a <see cref="QueueConsumer"/>; each reply completes the request
+/// waiting on its id. Without <see cref="WebTierOptions.InstanceId"/> (the one web tier on AWS, the first one locally) that is the
 /// provisioned response queue, <c>&lt;prefix&gt;-resp-queue</c>, which outlives the process. With one, it is the
 /// instance's own <c>&lt;prefix&gt;-resp-queue-&lt;id&gt;</c>, so replicas never take each other's replies: created at
 /// start, deleted at a clean stop, and removed by the AppHost when the replica dies otherwise (AppHost/Services/
-/// ReplyQueueReaper); if it disappears while the instance runs, the loop creates it again.
+/// ReplyQueueReaper); if it disappears while the instance runs, its <see cref="QueueConsumer"/> creates it again.
 /// </summary>
-internal sealed partial class ReplyListener(IAmazonSQS sqs, TopologyNames names, IOptions<WebTierOptions> options, ILogger<ReplyListener> logger)
+internal sealed partial class ReplyListener(IAmazonSQS sqs, QueueConsumer consumer, TopologyNames names, IOptions<WebTierOptions> options, ILogger<ReplyListener> logger)
     : BackgroundService
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource<RecognitionReply>> _waiting = new();
@@ -52,57 +52,13 @@ internal sealed partial class ReplyListener(IAmazonSQS sqs, TopologyNames names,
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var queueUrl = await Ready;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var response = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest(queueUrl)
-                {
-                    MaxNumberOfMessages = 10,
-                    WaitTimeSeconds = 20,
-                }, stoppingToken);
-                var messages = response.Messages ?? [];
-                foreach (var message in messages)
-                {
-                    Dispatch(message);
-                }
-                if (messages.Count > 0)
-                {
-                    await sqs.DeleteMessageBatchAsync(queueUrl,
-                        [.. messages.Select((m, i) => new DeleteMessageBatchRequestEntry(i.ToString(System.Globalization.CultureInfo.InvariantCulture), m.ReceiptHandle))],
-                        stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (QueueDoesNotExistException) when (_ownQueue)
-            {
-                LogRecreated(QueueName);
-                await RecreateAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is AmazonSQSException or HttpRequestException)
-            {
-                LogReceiveFailed(e.Message);
-                await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
-            }
-        }
-    }
-
-    private async Task RecreateAsync(CancellationToken stoppingToken)
-    {
-        try
+        // Each reply is handled in microseconds: no visibility renewal, and ten at a time keeps up with any load here.
+        var settings = new QueueConsumerSettings(QueueName, SystemPermissions.WebTier, Concurrency: 10, VisibilityTimeoutSeconds: null)
         {
             // Same name, so the same URL: requests already sent still find it.
-            await CreateOwnQueueAsync(stoppingToken);
-        }
-        catch (Exception e) when (e is AmazonSQSException or HttpRequestException)
-        {
-            LogReceiveFailed(e.Message);
-            await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
-        }
+            WhenQueueIsMissing = _ownQueue ? CreateOwnQueueAsync : null,
+        };
+        await consumer.RunAsync(await Ready, settings, DispatchAsync, stoppingToken, stoppingToken);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -121,17 +77,17 @@ internal sealed partial class ReplyListener(IAmazonSQS sqs, TopologyNames names,
         }
     }
 
-    private void Dispatch(Message message)
+    private Task DispatchAsync(ReceivedMessage message, CancellationToken cancellationToken)
     {
         RecognitionReply reply;
         try
         {
-            reply = RecognitionMessages.ParseReply(message.Body);
+            reply = RecognitionMessages.ParseReply(message.Message.Body);
         }
         catch (InvalidDataException e)
         {
             LogBadReply(e.Message);
-            return;
+            return Task.CompletedTask;
         }
         if (_waiting.TryRemove(reply.Id, out var completion))
         {
@@ -141,16 +97,11 @@ internal sealed partial class ReplyListener(IAmazonSQS sqs, TopologyNames names,
         {
             LogLateReply(reply.Id);
         }
+        return Task.CompletedTask;
     }
 
     [LoggerMessage(LogLevel.Information, "Replies come to {Queue}")]
     private partial void LogListening(string queue);
-
-    [LoggerMessage(LogLevel.Warning, "Reply queue {Queue} was gone; created it again")]
-    private partial void LogRecreated(string queue);
-
-    [LoggerMessage(LogLevel.Warning, "Could not receive replies: {Reason}")]
-    private partial void LogReceiveFailed(string reason);
 
     [LoggerMessage(LogLevel.Warning, "Could not delete reply queue {Queue}: {Reason}")]
     private partial void LogDeleteFailed(string queue, string reason);

@@ -58,10 +58,10 @@ public static class SystemPermissions
             [Bucket(names.OutputBucket), Bucket(names.GalleryBucket), Bucket(names.VideoInputBucket), Bucket(names.VideoOutputBucket)]);
         yield return Allow("SendRequests", ["sqs:GetQueueUrl", "sqs:SendMessage", "sqs:GetQueueAttributes"], [Queue(names.RequestQueue)]);
         // ReplyListener: the one web tier (the first one locally) reads its replies on the response queue; further
-        // replicas each on a queue of their own, created at start and deleted at stop.
-        yield return Allow("Replies", ["sqs:GetQueueUrl", "sqs:ReceiveMessage", "sqs:DeleteMessage"], [Queue(names.ResponseQueue)]);
-        yield return Allow("OwnReplyQueues", ["sqs:CreateQueue", "sqs:GetQueueUrl", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:DeleteQueue"],
-            [Queue(names.ReplyQueueFor("*"))]);
+        // replicas each on a queue of their own, created at start and deleted at stop. Its QueueConsumer reads the
+        // queue's redrive policy and hands back what it cannot finish.
+        yield return Allow("Replies", [.. s_consume], [Queue(names.ResponseQueue)]);
+        yield return Allow("OwnReplyQueues", ["sqs:CreateQueue", .. s_consume, "sqs:DeleteQueue"], [Queue(names.ReplyQueueFor("*"))]);
         // EC2's Describe actions have no resource-level permissions.
         yield return Allow("SeeInstances", ["ec2:DescribeInstances"], ["*"]);
         yield return Allow("ScaleAppTier", ["ec2:StartInstances", "ec2:StopInstances"],
@@ -75,7 +75,9 @@ public static class SystemPermissions
 
     private static IEnumerable<PermissionStatement> AppTierStatements(TopologyNames names)
     {
-        yield return Allow("TakeRequests", ["sqs:GetQueueUrl", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"], [Queue(names.RequestQueue)]);
+        // RequestWorker's QueueConsumer, which dead-letters a request with its cause.
+        yield return Allow("TakeRequests", [.. s_consume], [Queue(names.RequestQueue)]);
+        yield return Allow("DeadLetterWithCause", ["sqs:GetQueueUrl", "sqs:SendMessage"], [Queue(names.RequestDeadLetterQueue)]);
         yield return Allow("Reply", ["sqs:GetQueueUrl", "sqs:SendMessage"], [Queue(names.ResponseQueue), Queue(names.ReplyQueueFor("*"))]);
         yield return Allow("ReadPictures", ["s3:GetObject"], [Objects(names.InputBucket, "*")]);
         // Enrollment lists the pictures of one enrolment.
@@ -101,8 +103,13 @@ public static class SystemPermissions
         yield return Allow("WriteOwnLog", ["logs:CreateLogStream", "logs:PutLogEvents"], [LogStreams("/aws/lambda/" + function)]);
     }
 
-    /// <summary>Lambdas/Runtime/DeadLetters: looks up its queue and the redrive policy, retries with a shorter
-    /// visibility, dead-letters with the cause.</summary>
+    /// <summary>What Cloud/Messaging/QueueConsumer calls on the queue it takes messages from: receive, keep invisible
+    /// while at work (or hand back), delete, and read the redrive policy for the dead-letter rule.</summary>
+    private static readonly string[] s_consume =
+        ["sqs:GetQueueUrl", "sqs:GetQueueAttributes", "sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:DeleteMessage"];
+
+    /// <summary>Cloud/Messaging/DeadLetterRule in a function: looks up its queue and the redrive policy, retries with a
+    /// shorter visibility, dead-letters with the cause.</summary>
     private static IEnumerable<PermissionStatement> DeadLetterRule(string queue, string deadLetterQueue)
     {
         yield return Allow("ReadOwnQueue", ["sqs:GetQueueUrl", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"], [Queue(queue)]);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
+using FaceRecognition.Cloud.Messaging;
 using FaceRecognition.Cloud.Storage;
 using FaceRecognition.Cloud.Topology;
 using FaceRecognition.Lambdas.Runtime;

@@ -41,7 +41,7 @@ public static class FunctionHost
             var name = Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME") ?? functionName;
             builder.Services.AddSingleton(sp => new FunctionInvoker(sp.GetRequiredService<THandler>(), name,
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger(name), sp.GetRequiredService<TimeProvider>()));
-            builder.Services.AddSingleton<DeadLetters>();
+            builder.Services.AddSingleton<FaceRecognition.Cloud.Messaging.DeadLetterRule>();
             builder.Services.AddSingleton<QueueEventBatch>();
             builder.Services.AddSingleton(client);
             builder.Services.AddHostedService<RuntimeApiLoop>();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using FaceRecognition.Cloud.Messaging;
 using Microsoft.Extensions.Logging;
 
 namespace FaceRecognition.Lambdas.Runtime;

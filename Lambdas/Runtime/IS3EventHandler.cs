@@ -1,3 +1,5 @@
+using FaceRecognition.Cloud.Messaging;
+
 namespace FaceRecognition.Lambdas.Runtime;
 
 /// <summary>
@@ -15,6 +17,3 @@ public interface IS3EventHandler
 public sealed record FunctionContext(string FunctionName, string RequestId, DateTimeOffset Deadline, Microsoft.Extensions.Logging.ILogger Logger,
     CancellationToken CancellationToken);
 
-/// <summary>The input itself is unusable (not a video, too large, damaged): retrying cannot help, so the event goes to
-/// the dead-letter queue at once with this message as its cause.</summary>
-public sealed class InputRejectedException(string message, Exception? inner = null) : Exception(message, inner);

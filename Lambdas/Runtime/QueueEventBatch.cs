@@ -1,3 +1,4 @@
+using FaceRecognition.Cloud.Messaging;
 using FaceRecognition.Lambdas.Runtime.RuntimeApi;
 using Microsoft.Extensions.Logging;
 
@@ -6,9 +7,9 @@ namespace FaceRecognition.Lambdas.Runtime;
 /// <summary>
 /// One invocation by an SQS event source mapping: a batch of S3 notifications, handled one after another within the
 /// invocation's deadline. The answer names the records to retry (<c>batchItemFailures</c>); those that failed for good
-/// go to the dead-letter queue with their cause instead (<see cref="DeadLetters"/>).
+/// go to the dead-letter queue with their cause instead, by the system's one rule (<see cref="DeadLetterRule"/>).
 /// </summary>
-internal sealed partial class QueueEventBatch(FunctionInvoker invoker, DeadLetters deadLetters, TimeProvider time, ILogger<QueueEventBatch> logger)
+internal sealed partial class QueueEventBatch(FunctionInvoker invoker, DeadLetterRule deadLetters, TimeProvider time, ILogger<QueueEventBatch> logger)
 {
     /// <returns>The message ids to retry.</returns>
     public async Task<IReadOnlyList<string>> HandleAsync(SqsEvent batch, string requestId, DateTimeOffset deadline, CancellationToken stopping)
@@ -27,7 +28,12 @@ internal sealed partial class QueueEventBatch(FunctionInvoker invoker, DeadLette
             if (outcome.Result is InvocationResult.Success or InvocationResult.Ignored) continue;
             try
             {
-                if (!await deadLetters.SettleFailureAsync(record, outcome, invoker.FunctionName, CancellationToken.None)) failures.Add(record.MessageId);
+                if (record.EventSourceArn is not { } arn || record.ReceiptHandle is not { } receipt
+                    || !await deadLetters.SettleAsync(new FailedMessage(arn[(arn.LastIndexOf(':') + 1)..], record.MessageId, record.Body, receipt,
+                        record.ReceiveCount, Failure(outcome), invoker.FunctionName), CancellationToken.None))
+                {
+                    failures.Add(record.MessageId);
+                }
             }
             catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or HttpRequestException)
             {
@@ -38,6 +44,13 @@ internal sealed partial class QueueEventBatch(FunctionInvoker invoker, DeadLette
         }
         return failures;
     }
+
+    private static MessageFailure Failure(InvocationOutcome outcome) => new(outcome.Result switch
+    {
+        InvocationResult.Rejected => FailureKind.Rejected,
+        InvocationResult.Stopped => FailureKind.HandedBack,
+        _ => FailureKind.Failed,
+    }, outcome.Cause ?? "Failed.", outcome.ErrorType ?? "Error");
 
     [LoggerMessage(LogLevel.Warning, "Could not settle event {MessageId}; it will be delivered again: {Reason}")]
     private partial void LogSettleFailed(string messageId, string reason);

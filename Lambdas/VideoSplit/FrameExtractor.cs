@@ -1,5 +1,5 @@
 using System.Globalization;
-using FaceRecognition.Lambdas.Runtime;
+using FaceRecognition.Cloud.Messaging;
 
 namespace FaceRecognition.Lambdas.VideoSplit;
 

@@ -15,7 +15,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FaceRecognition.AppTier.Tests;
 
-/// <summary>One request message through the processor, against the real emulator with the system's topology.</summary>
+/// <summary>Request messages through the processor on the <see cref="QueueConsumer"/>, as the app tier runs it, against
+/// the real emulator with the system's topology.</summary>
 public sealed class RequestProcessorTests : IAsyncLifetime
 {
     private const string AccessKey = "AKIAAPPTIERTESTS0001";
@@ -29,6 +30,8 @@ public sealed class RequestProcessorTests : IAsyncLifetime
     private IAmazonSQS _sqs = null!;
     private string _requestQueue = null!;
     private string _replyQueue = null!;
+    private readonly CancellationTokenSource _stop = new();
+    private Task _consuming = Task.CompletedTask;
 
     public async ValueTask InitializeAsync()
     {
@@ -59,23 +62,27 @@ public sealed class RequestProcessorTests : IAsyncLifetime
             .AddVision(configuration);
         services.AddOptions<AppTierOptions>();
         services.AddOptions<RecognitionOptions>().Bind(configuration.GetSection(RecognitionOptions.SectionName));
-        services.AddSingleton<GalleryCache>().AddSingleton<Recognition>().AddSingleton<Enrollment>().AddSingleton<SqsBatcher>().AddSingleton<RequestProcessor>();
+        services.AddSingleton<GalleryCache>().AddSingleton<Recognition>().AddSingleton<Enrollment>().AddQueueConsumer().AddSingleton<RequestProcessor>();
         _services = services.BuildServiceProvider();
+        var settings = new QueueConsumerSettings(_names.RequestQueue, SystemPermissions.AppTier, Concurrency: 2, VisibilityTimeoutSeconds: 10)
+        {
+            WaitTimeSeconds = 1,
+            SystemAttributes = [RequestMetrics.SentTimestamp],
+        };
+        _consuming = _services.GetRequiredService<QueueConsumer>().RunAsync(_requestQueue, settings, Processor.HandleAsync, _stop.Token, _stop.Token);
     }
 
     [Fact]
     public async Task A_lookup_request_is_answered_stored_and_deleted()
     {
         await Put("test_001/r1.jpg", [0xFF, 0xD8, 0xFF, 0xE0]);
-        var message = await SendAndReceive(Request("r1", "test_001/r1.jpg", RecognitionMode.Lookup));
-
-        await Processor.ProcessAsync(_requestQueue, message, _ct);
+        await Send(Request("r1", "test_001/r1.jpg", RecognitionMode.Lookup));
 
         var reply = await Reply();
         Assert.Equal(("r1", "Paul", (ReplyError?)null), (reply.Id, reply.Name, reply.Error));
         Assert.NotNull(reply.Timings);
         Assert.Equal("Paul", await Output("test_001"));
-        Assert.Equal(0, await Waiting(_requestQueue));
+        await Settled();
     }
 
     [Fact]
@@ -102,8 +109,10 @@ public sealed class RequestProcessorTests : IAsyncLifetime
         await Put("test_001/r5.jpg", [0xFF, 0xD8, 0xFF, 0xE0]);
         await Put("junk/r6.jpg", "not a picture"u8.ToArray());
 
-        await Processor.ProcessAsync(_requestQueue, await SendAndReceive(Request("r5", "test_001/r5.jpg", RecognitionMode.Lookup)), _ct);
-        await Processor.ProcessAsync(_requestQueue, await SendAndReceive(Request("r6", "junk/r6.jpg", RecognitionMode.Model)), _ct);
+        await Send(Request("r5", "test_001/r5.jpg", RecognitionMode.Lookup));
+        await Reply();
+        await Send(Request("r6", "junk/r6.jpg", RecognitionMode.Model));
+        await Reply();
 
         Assert.Equal(2, recorded.Count(r => r.Instrument == "facerec.request.queue_wait" && r.Value >= 0));
         Assert.Equal(["answered", ReplyErrorCodes.BadImage], recorded.Where(r => r.Instrument == "facerec.request.duration").Select(r => r.Outcome).Order());
@@ -121,11 +130,9 @@ public sealed class RequestProcessorTests : IAsyncLifetime
             await _s3.PutObjectAsync(new PutObjectRequest { BucketName = _names.GalleryBucket, Key = TopologyNames.GalleryObjectKey, InputStream = new MemoryStream(content.ToArray()) }, _ct);
         }
 
-        await Processor.ProcessAsync(_requestQueue, await SendAndReceive(new RecognitionRequest(RecognitionRequest.Version, "f1", _names.InputBucket, "forget/Ann",
-            _names.ReplyQueueFor("test"), RecognitionMode.Forget, "Ann")), _ct);
+        await Send(new RecognitionRequest(RecognitionRequest.Version, "f1", _names.InputBucket, "forget/Ann", _names.ReplyQueueFor("test"), RecognitionMode.Forget, "Ann"));
         var forgotten = await Reply();
-        await Processor.ProcessAsync(_requestQueue, await SendAndReceive(new RecognitionRequest(RecognitionRequest.Version, "f2", _names.InputBucket, "forget/Ann",
-            _names.ReplyQueueFor("test"), RecognitionMode.Forget, "Ann")), _ct);
+        await Send(new RecognitionRequest(RecognitionRequest.Version, "f2", _names.InputBucket, "forget/Ann", _names.ReplyQueueFor("test"), RecognitionMode.Forget, "Ann"));
         var unknown = await Reply();
 
         Assert.Equal(("f1", "Forgotten", (ReplyError?)null), (forgotten.Id, forgotten.Kind, forgotten.Error));
@@ -134,59 +141,55 @@ public sealed class RequestProcessorTests : IAsyncLifetime
         using var copy = new MemoryStream();
         await stored.ResponseStream.CopyToAsync(copy, _ct);
         Assert.Equal(["Bob"], Gallery.Load(new MemoryStream(copy.ToArray())).Identities.Select(i => i.Name));
-        Assert.Equal(0, await Waiting(_requestQueue));
+        await Settled();
     }
 
     [Fact]
     public async Task A_picture_that_is_not_one_gets_an_error_reply_at_once_and_no_result()
     {
         await Put("junk/r2.jpg", "not a picture"u8.ToArray());
-        var message = await SendAndReceive(Request("r2", "junk/r2.jpg", RecognitionMode.Model));
-
-        await Processor.ProcessAsync(_requestQueue, message, _ct);
+        await Send(Request("r2", "junk/r2.jpg", RecognitionMode.Model));
 
         var reply = await Reply();
         Assert.Equal(ReplyErrorCodes.BadImage, reply.Error!.Code);
         Assert.Contains("not a picture", reply.Error.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<NoSuchKeyException>(() => Output("junk"));
-        Assert.Equal(0, await Waiting(_requestQueue));
+        await Settled();
     }
 
     [Fact]
-    public async Task A_failing_request_is_retried_then_dead_lettered_and_the_client_told_on_the_last_attempt()
+    public async Task A_failing_request_is_retried_then_dead_lettered_with_its_cause_and_the_client_told_on_the_last_attempt()
     {
         // The picture does not exist: every attempt fails.
-        await _sqs.SendMessageAsync(_requestQueue, RecognitionMessages.Serialize(Request("r3", "gone/r3.jpg", RecognitionMode.Lookup)), _ct);
-        for (var attempt = 1; attempt <= SystemTopology.MaxReceiveCount; attempt++)
-        {
-            var message = await Receive(_requestQueue);
-            Assert.Equal(attempt.ToString(System.Globalization.CultureInfo.InvariantCulture), message.Attributes["ApproximateReceiveCount"]);
-            await Processor.ProcessAsync(_requestQueue, message, _ct);
-            await _sqs.ChangeMessageVisibilityAsync(_requestQueue, message.ReceiptHandle, 0, _ct);
-        }
+        await Send(Request("r3", "gone/r3.jpg", RecognitionMode.Lookup));
 
         var reply = await Reply();
         Assert.Equal(("r3", ReplyErrorCodes.Failed), (reply.Id, reply.Error!.Code));
-        var none = await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest(_requestQueue) { WaitTimeSeconds = 0 }, _ct);
-        Assert.Empty(none.Messages ?? []);
-        var deadLetters = (await _sqs.GetQueueUrlAsync(_names.RequestDeadLetterQueue, _ct)).QueueUrl;
-        Assert.Equal(1, await Waiting(deadLetters));
+        Assert.Contains($"failed {SystemTopology.MaxReceiveCount} times", reply.Error.Message, StringComparison.Ordinal);
+        var letter = await DeadLetter();
+        Assert.Equal("r3", RecognitionMessages.ParseRequest(letter.Body).Id);
+        Assert.Equal(SystemPermissions.AppTier, letter.MessageAttributes[DeadLetterRule.SourceAttribute].StringValue);
+        Assert.Equal(nameof(NoSuchKeyException), letter.MessageAttributes[DeadLetterRule.ErrorTypeAttribute].StringValue);
+        await Settled();
     }
 
     [Fact]
-    public async Task A_message_that_is_not_a_request_is_left_for_the_dead_letter_queue()
+    public async Task A_message_that_is_not_a_request_is_dead_lettered_at_once_with_its_cause()
     {
         await _sqs.SendMessageAsync(_requestQueue, "{\"hello\":", _ct);
-        var message = await Receive(_requestQueue);
 
-        await Processor.ProcessAsync(_requestQueue, message, _ct);
-        await _sqs.ChangeMessageVisibilityAsync(_requestQueue, message.ReceiptHandle, 0, _ct);
-
-        Assert.Equal(1, await Waiting(_requestQueue));
+        var letter = await DeadLetter();
+        Assert.Equal("{\"hello\":", letter.Body);
+        Assert.StartsWith("Not a recognition request", letter.MessageAttributes[DeadLetterRule.ErrorMessageAttribute].StringValue, StringComparison.Ordinal);
+        Assert.Equal("1", letter.Attributes["ApproximateReceiveCount"]);
+        await Settled();
     }
 
     public async ValueTask DisposeAsync()
     {
+        await _stop.CancelAsync();
+        await _consuming;
+        _stop.Dispose();
         await _services.DisposeAsync();
         await _emulator.DisposeAsync();
         Directory.Delete(_data, recursive: true);
@@ -208,24 +211,36 @@ public sealed class RequestProcessorTests : IAsyncLifetime
     private Task Put(string key, byte[] bytes) =>
         _s3.PutObjectAsync(new PutObjectRequest { BucketName = _names.InputBucket, Key = key, InputStream = new MemoryStream(bytes) }, _ct);
 
-    private async Task<Message> SendAndReceive(RecognitionRequest request)
-    {
-        await _sqs.SendMessageAsync(_requestQueue, RecognitionMessages.Serialize(request), _ct);
-        return await Receive(_requestQueue);
-    }
+    private Task Send(RecognitionRequest request) => _sqs.SendMessageAsync(_requestQueue, RecognitionMessages.Serialize(request), _ct);
 
+    /// <summary>The next message of <paramref name="queue"/>, deleted; waits up to 30 s (a failing request is retried
+    /// after 2 and 4 s).</summary>
     private async Task<Message> Receive(string queue)
     {
-        var response = await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest(queue)
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
         {
-            WaitTimeSeconds = 5,
-            MessageSystemAttributeNames = ["ApproximateReceiveCount", RequestMetrics.SentTimestamp],
-            MessageAttributeNames = ["All"],
-        }, _ct);
-        return Assert.Single(response.Messages ?? []);
+            var response = await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest(queue)
+            {
+                WaitTimeSeconds = 5,
+                MessageSystemAttributeNames = ["ApproximateReceiveCount"],
+                MessageAttributeNames = ["All"],
+            }, _ct);
+            if (response.Messages is [var message])
+            {
+                await _sqs.DeleteMessageAsync(queue, message.ReceiptHandle, _ct);
+                return message;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"Nothing came on {queue} within 30 s.");
+        }
     }
 
     private async Task<RecognitionReply> Reply() => RecognitionMessages.ParseReply((await Receive(_replyQueue)).Body);
+
+    private async Task<Message> DeadLetter() => await Receive((await _sqs.GetQueueUrlAsync(_names.RequestDeadLetterQueue, _ct)).QueueUrl);
+
+    /// <summary>Every request has left the request queue (answered and deleted, or dead-lettered).</summary>
+    private Task Settled() => FaceRecognition.Tests.Support.Eventually.Until(async () => await Waiting(_requestQueue) == 0, TimeSpan.FromSeconds(10), "the request queue empty");
 
     private async Task<string> Output(string stem)
     {

@@ -109,8 +109,8 @@ public sealed class LeastPrivilegeTests(SynthesizedStack stack)
             $"s3:ListBucket {n.FramesBucket}", $"s3:ListBucket {n.OutputBucket}", $"s3:ListBucket {n.GalleryBucket}",
             $"s3:ListBucket {n.VideoInputBucket}", $"s3:ListBucket {n.VideoOutputBucket}",
             $"sqs:GetQueueUrl queue:{n.RequestQueue}", $"sqs:SendMessage queue:{n.RequestQueue}", $"sqs:GetQueueAttributes queue:{n.RequestQueue}",
-            .. new[] { "GetQueueUrl", "ReceiveMessage", "DeleteMessage" }.Select(a => $"sqs:{a} queue:{n.ResponseQueue}"),
-            .. new[] { "CreateQueue", "GetQueueUrl", "ReceiveMessage", "DeleteMessage", "DeleteQueue" }.Select(a => $"sqs:{a} queue:{n.ReplyQueueFor("*")}"),
+            .. QueueConsumer(n.ResponseQueue),
+            .. QueueConsumer(n.ReplyQueueFor("*")), $"sqs:CreateQueue queue:{n.ReplyQueueFor("*")}", $"sqs:DeleteQueue queue:{n.ReplyQueueFor("*")}",
             "ec2:DescribeInstances *",
             $"ec2:StartInstances instance/* if tagged FaceRecognition:Deployment={n.Prefix}, Name like app-tier-instance-*",
             $"ec2:StopInstances instance/* if tagged FaceRecognition:Deployment={n.Prefix}, Name like app-tier-instance-*",
@@ -124,7 +124,8 @@ public sealed class LeastPrivilegeTests(SynthesizedStack stack)
         var n = stack.Names;
         var expected = Sorted(
         [
-            .. new[] { "GetQueueUrl", "ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility" }.Select(a => $"sqs:{a} queue:{n.RequestQueue}"),
+            .. QueueConsumer(n.RequestQueue),
+            $"sqs:GetQueueUrl queue:{n.RequestDeadLetterQueue}", $"sqs:SendMessage queue:{n.RequestDeadLetterQueue}",
             $"sqs:GetQueueUrl queue:{n.ResponseQueue}", $"sqs:SendMessage queue:{n.ResponseQueue}",
             $"sqs:GetQueueUrl queue:{n.ReplyQueueFor("*")}", $"sqs:SendMessage queue:{n.ReplyQueueFor("*")}",
             $"s3:GetObject {n.InputBucket}/*",
@@ -178,7 +179,12 @@ public sealed class LeastPrivilegeTests(SynthesizedStack stack)
     private static IEnumerable<string> Consume(string queue) =>
         new[] { "ReceiveMessage", "ChangeMessageVisibility", "GetQueueUrl", "DeleteMessage", "GetQueueAttributes" }.Select(a => $"sqs:{a} queue:{queue}");
 
-    /// <summary>What Lambdas/Runtime/DeadLetters calls: the queue's URL and redrive policy, a shorter visibility, and the
+    /// <summary>What Cloud/Messaging/QueueConsumer calls on its queue: receive, keep invisible or hand back, delete, and
+    /// the redrive policy for the dead-letter rule.</summary>
+    private static IEnumerable<string> QueueConsumer(string queue) =>
+        new[] { "GetQueueUrl", "GetQueueAttributes", "ReceiveMessage", "ChangeMessageVisibility", "DeleteMessage" }.Select(a => $"sqs:{a} queue:{queue}");
+
+    /// <summary>What Cloud/Messaging/DeadLetterRule calls: the queue's URL and redrive policy, a shorter visibility, and the
     /// dead-letter queue's URL and a send to it.</summary>
     private static IEnumerable<string> DeadLetterRule(string queue, string deadLetterQueue) =>
     [

@@ -1,4 +1,5 @@
 using Amazon.S3.Model;
+using FaceRecognition.Cloud.Messaging;
 using FaceRecognition.Cloud.Topology;
 using FaceRecognition.Lambdas.FaceRecognition.Tests.Support;
 using FaceRecognition.Lambdas.Runtime;

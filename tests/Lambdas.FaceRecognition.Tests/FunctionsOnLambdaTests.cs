@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Amazon.S3.Model;
+using FaceRecognition.Cloud.Messaging;
 using FaceRecognition.Cloud.Topology;
 using FaceRecognition.Lambdas.FaceRecognition.Tests.Support;
 using FaceRecognition.Tests.Support;

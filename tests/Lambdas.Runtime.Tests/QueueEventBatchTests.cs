@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Amazon.SQS.Model;
+using FaceRecognition.Cloud.Messaging;
 using FaceRecognition.Lambdas.Runtime.RuntimeApi;
 using FaceRecognition.Lambdas.Runtime.Tests.Support;
 using FaceRecognition.Tests.Support;
@@ -53,9 +54,9 @@ public sealed class QueueEventBatchTests(EmulatorClients clients) : IClassFixtur
         Assert.Empty(failures);
         var dead = await ReceiveDeadLetter();
         Assert.Equal(body, dead.Body);
-        Assert.Equal("Not a video: the file has no video stream.", dead.MessageAttributes[DeadLetters.ErrorMessageAttribute].StringValue);
-        Assert.Equal(nameof(InputRejectedException), dead.MessageAttributes[DeadLetters.ErrorTypeAttribute].StringValue);
-        Assert.Equal("test-function", dead.MessageAttributes[DeadLetters.FunctionAttribute].StringValue);
+        Assert.Equal("Not a video: the file has no video stream.", dead.MessageAttributes[DeadLetterRule.ErrorMessageAttribute].StringValue);
+        Assert.Equal(nameof(InputRejectedException), dead.MessageAttributes[DeadLetterRule.ErrorTypeAttribute].StringValue);
+        Assert.Equal("test-function", dead.MessageAttributes[DeadLetterRule.SourceAttribute].StringValue);
         Assert.Equal(0, await Depth(_queueUrl));
     }
 
@@ -68,7 +69,7 @@ public sealed class QueueEventBatchTests(EmulatorClients clients) : IClassFixtur
         Assert.Empty(await RunBatch(expected: 1));
 
         var dead = await ReceiveDeadLetter();
-        Assert.StartsWith("Not an S3 event", dead.MessageAttributes[DeadLetters.ErrorMessageAttribute].StringValue, StringComparison.Ordinal);
+        Assert.StartsWith("Not an S3 event", dead.MessageAttributes[DeadLetterRule.ErrorMessageAttribute].StringValue, StringComparison.Ordinal);
         Assert.Empty(_handler.Calls);
     }
 
@@ -88,8 +89,8 @@ public sealed class QueueEventBatchTests(EmulatorClients clients) : IClassFixtur
         Assert.Empty(third);
         Assert.Equal(3, _handler.Calls.Count);
         var dead = await ReceiveDeadLetter();
-        Assert.Equal("S3 was unreachable (attempt 3)", dead.MessageAttributes[DeadLetters.ErrorMessageAttribute].StringValue);
-        Assert.Equal(nameof(InvalidOperationException), dead.MessageAttributes[DeadLetters.ErrorTypeAttribute].StringValue);
+        Assert.Equal("S3 was unreachable (attempt 3)", dead.MessageAttributes[DeadLetterRule.ErrorMessageAttribute].StringValue);
+        Assert.Equal(nameof(InvalidOperationException), dead.MessageAttributes[DeadLetterRule.ErrorTypeAttribute].StringValue);
         Assert.Equal(0, await Depth(_queueUrl));
     }
 
@@ -139,8 +140,8 @@ public sealed class QueueEventBatchTests(EmulatorClients clients) : IClassFixtur
 
         Assert.Empty(failures);
         var dead = await ReceiveDeadLetter();
-        Assert.StartsWith("Timed out after", dead.MessageAttributes[DeadLetters.ErrorMessageAttribute].StringValue, StringComparison.Ordinal);
-        Assert.Equal("TimeoutError", dead.MessageAttributes[DeadLetters.ErrorTypeAttribute].StringValue);
+        Assert.StartsWith("Timed out after", dead.MessageAttributes[DeadLetterRule.ErrorMessageAttribute].StringValue, StringComparison.Ordinal);
+        Assert.Equal("TimeoutError", dead.MessageAttributes[DeadLetterRule.ErrorTypeAttribute].StringValue);
     }
 
     [Fact]
@@ -177,7 +178,7 @@ public sealed class QueueEventBatchTests(EmulatorClients clients) : IClassFixtur
         var arn = (await clients.Sqs.GetQueueAttributesAsync(_queueUrl, ["QueueArn"], Cancellation)).QueueARN;
         var records = messages.Select(m => new SqsEventRecord(m.MessageId, m.ReceiptHandle, m.Body, m.Attributes, "aws:sqs", arn)).ToList();
         var invoker = new FunctionInvoker(_handler, "test-function", NullLogger.Instance, TimeProvider.System);
-        var batch = new QueueEventBatch(invoker, new DeadLetters(clients.Sqs, NullLogger<DeadLetters>.Instance), TimeProvider.System, NullLogger<QueueEventBatch>.Instance);
+        var batch = new QueueEventBatch(invoker, new DeadLetterRule(clients.Sqs, NullLogger<DeadLetterRule>.Instance), TimeProvider.System, NullLogger<QueueEventBatch>.Instance);
 
         var failures = await batch.HandleAsync(new SqsEvent(records), "request-1", DateTimeOffset.UtcNow + (deadline ?? TimeSpan.FromSeconds(60)), Cancellation);
 

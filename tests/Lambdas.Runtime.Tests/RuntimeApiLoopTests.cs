@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FaceRecognition.Cloud.Messaging;
 using FaceRecognition.Lambdas.Runtime.RuntimeApi;
 using FaceRecognition.Lambdas.Runtime.Tests.Support;
 using FaceRecognition.Tests.Support;
@@ -20,7 +21,7 @@ public sealed class RuntimeApiLoopTests(EmulatorClients clients) : IClassFixture
     {
         _api = await FakeRuntimeApi.StartAsync();
         var invoker = new FunctionInvoker(_handler, "test-function", NullLogger.Instance, TimeProvider.System);
-        var batches = new QueueEventBatch(invoker, new DeadLetters(clients.Sqs, NullLogger<DeadLetters>.Instance), TimeProvider.System, NullLogger<QueueEventBatch>.Instance);
+        var batches = new QueueEventBatch(invoker, new DeadLetterRule(clients.Sqs, NullLogger<DeadLetterRule>.Instance), TimeProvider.System, NullLogger<QueueEventBatch>.Instance);
         _loop = new RuntimeApiLoop(new RuntimeApiClient(RuntimeApiClient.CreateHttpClient(_api.Address)), invoker, batches, TimeProvider.System,
             new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance), NullLogger<RuntimeApiLoop>.Instance);
         await _loop.StartAsync(TestContext.Current.CancellationToken);

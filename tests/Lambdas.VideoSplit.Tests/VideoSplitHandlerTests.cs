@@ -1,5 +1,6 @@
 using Amazon.S3;
 using Amazon.S3.Model;
+using FaceRecognition.Cloud.Messaging;
 using FaceRecognition.Cloud.Topology;
 using FaceRecognition.Lambdas.Runtime;
 using FaceRecognition.Tests.Support;

@@ -46,7 +46,8 @@ public sealed class ReplyListenerTests(EmulatorClients clients) : IClassFixture<
     }
 
     private ReplyListener Listener(string instanceId) =>
-        new(clients.Sqs, _names, Options.Create(new WebTierOptions { InstanceId = instanceId }), NullLogger<ReplyListener>.Instance);
+        new(clients.Sqs, new QueueConsumer(clients.Sqs, new SqsBatcher(clients.Sqs), new DeadLetterRule(clients.Sqs, NullLogger<DeadLetterRule>.Instance),
+            NullLogger<QueueConsumer>.Instance), _names, Options.Create(new WebTierOptions { InstanceId = instanceId }), NullLogger<ReplyListener>.Instance);
 
     private async Task<string> ReplyThrough(ReplyListener listener, string queueUrl, string id)
     {
