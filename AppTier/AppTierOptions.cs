@@ -1,12 +1,13 @@
 using System.ComponentModel.DataAnnotations;
 using FaceRecognition.Cloud.Messaging;
+using FaceRecognition.ServiceDefaults;
 
 namespace FaceRecognition.AppTier;
 
 /// <summary>Configuration section "AppTier".</summary>
 public sealed class AppTierOptions
 {
-    public const string SectionName = "AppTier";
+    public const string SectionName = SettingNames.AppTier.Section;
 
     /// <summary>
     /// Messages processed at once; 0 = automatic: one per core in model mode (the work is CPU), 32 in lookup mode
@@ -35,7 +36,7 @@ public sealed class AppTierOptions
 /// <summary>Configuration section "Recognition", set by the AppHost (<c>Recognition__Mode</c>, <c>Recognition__LookupTable</c>).</summary>
 public sealed class RecognitionOptions : IValidatableObject
 {
-    public const string SectionName = "Recognition";
+    public const string SectionName = SettingNames.Recognition.Section;
 
     /// <summary><c>model</c> (default): the engine and the gallery; <c>lookup</c>: the label table.</summary>
     public string Mode { get; set; } = RecognitionMode.Model;

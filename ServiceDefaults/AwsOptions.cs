@@ -11,7 +11,7 @@ namespace FaceRecognition.ServiceDefaults;
 /// </summary>
 public sealed class AwsOptions : IValidatableObject
 {
-    public const string SectionName = "Aws";
+    public const string SectionName = SettingNames.Aws.Section;
 
     /// <summary>The variable the AWS SDKs read an endpoint override from, which a local cloud's Lambda sets.</summary>
     public const string EndpointVariable = "AWS_ENDPOINT_URL";

@@ -1,6 +1,7 @@
 using FaceRecognition.Cloud;
 using FaceRecognition.ServiceDefaults;
 using FaceRecognition.WebTier;
+using FaceRecognition.WebTier.Scaling;
 
 // The web tier: takes pictures over HTTP, hands them to the app tier through S3 and SQS, answers with the reply;
 // takes videos into the video input bucket, where S3 events start the functions.
@@ -24,6 +25,11 @@ builder.Services.AddSingleton<RecognitionClient>();
 builder.Services.AddSingleton<UploadReader>();
 builder.Services.AddSingleton<VideoUploader>();
 // The app tier's autoscaler (Scaling:Enabled; the AppHost turns it on when it runs the app tier as scalable instances).
+// Scaling:OverridesFile, where set, is read over the settings and again on change (the maximum can change while running).
+if (builder.Configuration[SettingNames.Scaling.OverridesFile] is { Length: > 0 } scalingOverrides)
+{
+    builder.Configuration.AddScalingOverrides(scalingOverrides);
+}
 builder.Services.AddOptions<FaceRecognition.WebTier.Scaling.ScalingOptions>().Bind(builder.Configuration.GetSection(FaceRecognition.WebTier.Scaling.ScalingOptions.SectionName))
     .ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton(TimeProvider.System);

@@ -1,12 +1,13 @@
 using System.ComponentModel.DataAnnotations;
 using FaceRecognition.Cloud.Messaging;
+using FaceRecognition.ServiceDefaults;
 
 namespace FaceRecognition.WebTier;
 
 /// <summary>Configuration section "WebTier".</summary>
 public sealed class WebTierOptions : IValidatableObject
 {
-    public const string SectionName = "WebTier";
+    public const string SectionName = SettingNames.WebTier.Section;
 
     /// <summary>Largest accepted upload (default 10 MB); larger ones get 413.</summary>
     [Range(1, 1024L * 1024 * 1024)]

@@ -1,5 +1,6 @@
 using FaceRecognition.AppHost.Functions;
 using FaceRecognition.Cloud.Topology;
+using FaceRecognition.ServiceDefaults;
 
 namespace FaceRecognition.AppHost.Cloud;
 
@@ -62,16 +63,16 @@ public static class CloudExtensions
     public static IResourceBuilder<T> WithCloud<T>(this IResourceBuilder<T> service, CloudResource cloud, string component)
         where T : IResourceWithEnvironment, IResourceWithWaitSupport
     {
-        service.WithEnvironment("Aws__Region", cloud.Region)
-            .WithEnvironment("Cloud__Prefix", cloud.Prefix);
+        service.WithEnvironment(SettingNames.Variable(SettingNames.Aws.Region), cloud.Region)
+            .WithEnvironment(SettingNames.Variable(SettingNames.Cloud.Prefix), cloud.Prefix);
         if (cloud.Endpoint is { } endpoint)
         {
-            service.WithEnvironment("Aws__ServiceUrl", endpoint)
+            service.WithEnvironment(SettingNames.Variable(SettingNames.Aws.ServiceUrl), endpoint)
                 .WithEnvironment(async context =>
                 {
                     var (accessKey, secretKey) = await cloud.CredentialsAsync(component, context.CancellationToken);
-                    context.EnvironmentVariables["Aws__AccessKey"] = accessKey;
-                    context.EnvironmentVariables["Aws__SecretKey"] = secretKey;
+                    context.EnvironmentVariables[SettingNames.Variable(SettingNames.Aws.AccessKey)] = accessKey;
+                    context.EnvironmentVariables[SettingNames.Variable(SettingNames.Aws.SecretKey)] = secretKey;
                 });
         }
         return service.WaitForCompletion(cloud.Provisioning);
@@ -84,11 +85,11 @@ public static class CloudExtensions
         Directory.CreateDirectory(settings.EmulatorDataDirectory);
         var emulator = builder.AddExecutable(EmulatorName, executable, Path.GetDirectoryName(executable)!)
             // Not proxied: clients see the emulator's own port, which is also what queue URLs carry.
-            .WithHttpEndpoint(port: settings.EmulatorPort, env: "Emulator__Port", isProxied: false)
-            .WithEnvironment("Emulator__Host", "localhost")
-            .WithEnvironment("Emulator__DataDirectory", settings.EmulatorDataDirectory)
-            .WithEnvironment("Emulator__Region", settings.Region)
-            .WithEnvironment("Emulator__Credentials__0", ReferenceExpression.Create($"{accessKey}:{secretKey}"))
+            .WithHttpEndpoint(port: settings.EmulatorPort, env: SettingNames.Variable(SettingNames.Emulator.Port), isProxied: false)
+            .WithEnvironment(SettingNames.Variable(SettingNames.Emulator.Host), "localhost")
+            .WithEnvironment(SettingNames.Variable(SettingNames.Emulator.DataDirectory), settings.EmulatorDataDirectory)
+            .WithEnvironment(SettingNames.Variable(SettingNames.Emulator.Region), settings.Region)
+            .WithEnvironment(SettingNames.Variable(SettingNames.Emulator.Credentials + ":0"), ReferenceExpression.Create($"{accessKey}:{secretKey}"))
             .WithEnvironment(async context =>
             {
                 if (!settings.EnforceIam) return;
@@ -98,18 +99,18 @@ public static class CloudExtensions
                 {
                     var component = SystemPermissions.Components[i];
                     var role = SystemPermissions.RoleName(settings.Names, component);
-                    context.EnvironmentVariables[$"Emulator__Principals__{i}__Name"] = role;
-                    context.EnvironmentVariables[$"Emulator__Principals__{i}__Credential"] = ComponentCredentials.Derive(administratorSecret!, role).ToString();
-                    context.EnvironmentVariables[$"Emulator__Principals__{i}__Policy"] =
+                    context.EnvironmentVariables[SettingNames.Variable(SettingNames.Emulator.Principal(i, "Name"))] = role;
+                    context.EnvironmentVariables[SettingNames.Variable(SettingNames.Emulator.Principal(i, "Credential"))] = ComponentCredentials.Derive(administratorSecret!, role).ToString();
+                    context.EnvironmentVariables[SettingNames.Variable(SettingNames.Emulator.Principal(i, "Policy"))] =
                         PermissionStatement.PolicyDocument(SystemPermissions.For(component, settings.Names), "aws", settings.Region, EmulatorAccount);
                 }
             })
             .WithEnvironment(context =>
             {
                 // How the emulator's Lambda runs functions (Emulator:Lambda:IdleTimeout, AsyncRetryDelay, ConcurrentExecutions).
-                foreach (var setting in builder.Configuration.GetSection("Emulator:Lambda").GetChildren().Where(c => c.Value is not null))
+                foreach (var setting in builder.Configuration.GetSection(SettingNames.Emulator.Lambda).GetChildren().Where(c => c.Value is not null))
                 {
-                    context.EnvironmentVariables[$"Emulator__Lambda__{setting.Key}"] = setting.Value!;
+                    context.EnvironmentVariables[SettingNames.Variable($"{SettingNames.Emulator.Lambda}:{setting.Key}")] = setting.Value!;
                 }
             })
             .WithHttpHealthCheck("/_emulator/health")

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FaceRecognition.Cloud.Topology;
+using FaceRecognition.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 
 namespace FaceRecognition.AppHost.Functions;
@@ -27,7 +28,7 @@ internal static class FunctionSettings
         {
             var settings = configuration.GetSection(section);
             var variables = settings.GetChildren().Where(c => c.Value is not null && !s_lambdaKeys.Contains(c.Key))
-                .ToDictionary(c => $"{section}__{c.Key}", c => c.Value!);
+                .ToDictionary(c => SettingNames.Variable($"{section}:{c.Key}"), c => c.Value!);
             var concurrency = Number(settings, "Concurrency", section, 1, 1000);
             var timeout = Number(settings, "TimeoutSeconds", section, 1, 900);
             var memory = Number(settings, "MemoryMb", section, 128, 10240);

@@ -1,6 +1,7 @@
 using FaceRecognition.AppHost.Cloud;
 using FaceRecognition.AppHost.Functions;
 using FaceRecognition.Cloud.Topology;
+using FaceRecognition.ServiceDefaults;
 
 namespace FaceRecognition.AppHost.Services;
 
@@ -62,7 +63,7 @@ public static class ServiceExtensions
         ServiceSettings settings, bool first) where T : IResourceWithEnvironment, IResourceWithEndpoints, IResourceWithWaitSupport
     {
         webTier.WithCloud(cloud, SystemPermissions.WebTier)
-            .WithEnvironment("WebTier__Mode", settings.Mode)
+            .WithEnvironment(SettingNames.Variable(SettingNames.WebTier.Mode), settings.Mode)
             .WithExternalHttpEndpoints()
             .WithUrls(context =>
             {
@@ -76,19 +77,20 @@ public static class ServiceExtensions
         {
             // The first web tier replies on the provisioned response queue (as the one web tier does on AWS, where
             // the original's grader watches it); further replicas each on their own.
-            webTier.WithEnvironment("WebTier__InstanceId", webTier.Resource.Name);
+            webTier.WithEnvironment(SettingNames.Variable(SettingNames.WebTier.InstanceId), webTier.Resource.Name);
         }
         if (settings.Autoscale && first)
         {
             // One autoscaler for the fleet, as the original ran its controller in the web tier.
-            webTier.WithEnvironment("Scaling__Enabled", "true")
-                .WithEnvironment("Scaling__MaxInstances", settings.AppTierReplicas.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            foreach (var (variable, value) in ServiceSettings.PassThrough(builder.Configuration, "Scaling"))
+            webTier.WithEnvironment(SettingNames.Variable(SettingNames.Scaling.Enabled), "true")
+                .WithEnvironment(SettingNames.Variable(SettingNames.Scaling.MaxInstances), settings.AppTierReplicas.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .WithMaxInstancesCommand(cloud.Prefix, settings.AppTierReplicas);
+            foreach (var (variable, value) in ServiceSettings.PassThrough(builder.Configuration, SettingNames.Scaling.Section))
             {
                 webTier.WithEnvironment(variable, value);
             }
         }
-        foreach (var (variable, value) in ServiceSettings.PassThrough(builder.Configuration, "WebTier"))
+        foreach (var (variable, value) in ServiceSettings.PassThrough(builder.Configuration, SettingNames.WebTier.Section))
         {
             webTier.WithEnvironment(variable, value);
         }
@@ -99,12 +101,12 @@ public static class ServiceExtensions
         ServiceSettings settings) where T : IResourceWithEnvironment, IResourceWithWaitSupport
     {
         appTier.WithCloud(cloud, SystemPermissions.AppTier)
-            .WithEnvironment("Recognition__Mode", settings.Mode);
+            .WithEnvironment(SettingNames.Variable(SettingNames.Recognition.Mode), settings.Mode);
         if (settings.LookupTable is { } table)
         {
-            appTier.WithEnvironment("Recognition__LookupTable", table);
+            appTier.WithEnvironment(SettingNames.Variable(SettingNames.Recognition.LookupTable), table);
         }
-        foreach (var (variable, value) in ServiceSettings.PassThrough(builder.Configuration, "AppTier"))
+        foreach (var (variable, value) in ServiceSettings.PassThrough(builder.Configuration, SettingNames.AppTier.Section))
         {
             appTier.WithEnvironment(variable, value);
         }

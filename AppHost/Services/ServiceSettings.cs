@@ -1,5 +1,6 @@
 using FaceRecognition.AppHost.Cloud;
 using FaceRecognition.Cloud.Messaging;
+using FaceRecognition.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 
 namespace FaceRecognition.AppHost.Services;
@@ -46,7 +47,7 @@ internal sealed record ServiceSettings(string Mode, string? LookupTable, int? We
     public static IEnumerable<(string Variable, string Value)> PassThrough(IConfiguration configuration, string section) =>
         configuration.GetSection(section).GetChildren()
             .Where(c => c.Value is not null && c.Key is not "Port" and not "Replicas" and not "Autoscale")
-            .Select(c => ($"{section}__{c.Key}", c.Value!));
+            .Select(c => (SettingNames.Variable($"{section}:{c.Key}"), c.Value!));
 
     private static int Replicas(IConfiguration configuration, string key, int defaultCount, int max)
     {

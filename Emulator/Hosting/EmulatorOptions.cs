@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using FaceRecognition.Emulator.Auth;
 using FaceRecognition.Emulator.Iam;
+using FaceRecognition.ServiceDefaults;
 
 namespace FaceRecognition.Emulator.Hosting;
 
@@ -8,7 +9,7 @@ namespace FaceRecognition.Emulator.Hosting;
 /// executable maps its command-line switches onto it) and validated at start.</summary>
 public sealed class EmulatorOptions : IValidatableObject
 {
-    public const string SectionName = "Emulator";
+    public const string SectionName = SettingNames.Emulator.Section;
 
     /// <summary>TCP port; 0 picks a free one (tests).</summary>
     [Range(0, 65535)]

@@ -13,12 +13,12 @@ namespace FaceRecognition.WebTier.Scaling;
 /// instances by id through the EC2 API. Locally the emulator's EC2 turns those calls into app-tier replicas started and
 /// stopped by the AppHost; on AWS they are real instances.
 /// </summary>
-internal sealed partial class AutoScaler(IAmazonSQS sqs, IAmazonEC2 ec2, TopologyNames names, IOptions<ScalingOptions> options, TimeProvider time,
+internal sealed partial class AutoScaler(IAmazonSQS sqs, IAmazonEC2 ec2, TopologyNames names, IOptionsMonitor<ScalingOptions> options, TimeProvider time,
     ILogger<AutoScaler> logger) : BackgroundService
 {
     public const string MeterName = "FaceRecognition.Scaling";
     private static readonly Meter s_meter = new(MeterName);
-    private readonly ScalingOptions _options = options.Value;
+    private readonly ScalingOptions _options = options.CurrentValue;
     private volatile ScalingSnapshot _last = new(0, 0, 0, 0, "not started");
 
     /// <summary>The last decision and what it saw (for metrics and the dashboard).</summary>
@@ -43,6 +43,7 @@ internal sealed partial class AutoScaler(IAmazonSQS sqs, IAmazonEC2 ec2, Topolog
             try
             {
                 queueUrl ??= (await sqs.GetQueueUrlAsync(names.RequestQueue, stoppingToken)).QueueUrl;
+                FollowMaxInstances(policy);
                 var reason = await StepAsync(policy, fleet, queueUrl, stoppingToken);
                 if (reason != lastReason)
                 {
@@ -56,6 +57,25 @@ internal sealed partial class AutoScaler(IAmazonSQS sqs, IAmazonEC2 ec2, Topolog
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>Takes up a changed <see cref="ScalingOptions.MaxInstances"/> (<see cref="ScalingOptions.OverridesFile"/>);
+    /// a change that fails validation or binding keeps the last good value.</summary>
+    private void FollowMaxInstances(ScalingPolicy policy)
+    {
+        try
+        {
+            var max = options.CurrentValue.MaxInstances;
+            if (max != policy.MaxInstances)
+            {
+                policy.MaxInstances = max;
+                LogMaxInstances(policy.MaxInstances);
+            }
+        }
+        catch (Exception e) when (e is OptionsValidationException or InvalidOperationException)
+        {
+            LogBadOverride(e.Message);
+        }
     }
 
     private async Task<string> StepAsync(ScalingPolicy policy, AppTierFleet fleet, string queueUrl, CancellationToken cancellationToken)
@@ -85,6 +105,12 @@ internal sealed partial class AutoScaler(IAmazonSQS sqs, IAmazonEC2 ec2, Topolog
         _last = new ScalingSnapshot(decision.Desired, running.Length, pending.Length, load.Demand, decision.Reason);
         return decision.Reason;
     }
+
+    [LoggerMessage(LogLevel.Information, "At most {MaxInstances} app-tier instance(s) from now on")]
+    private partial void LogMaxInstances(int maxInstances);
+
+    [LoggerMessage(LogLevel.Warning, "Scaling settings changed to something invalid, kept as they were: {Reason}")]
+    private partial void LogBadOverride(string reason);
 
     [LoggerMessage(LogLevel.Information, "Scaling: want {Desired} (running {Running}, starting {Pending}, queue {Depth}): {Reason}")]
     private partial void LogDecision(int desired, int running, int pending, int depth, string reason);

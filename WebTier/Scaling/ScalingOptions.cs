@@ -1,11 +1,12 @@
 using System.ComponentModel.DataAnnotations;
+using FaceRecognition.ServiceDefaults;
 
 namespace FaceRecognition.WebTier.Scaling;
 
 /// <summary>Configuration section "Scaling": the app tier's autoscaler in the web tier.</summary>
 public sealed class ScalingOptions : IValidatableObject
 {
-    public const string SectionName = "Scaling";
+    public const string SectionName = SettingNames.Scaling.Section;
 
     /// <summary>Off by default: the AppHost turns it on when it runs the app tier as scalable instances.</summary>
     public bool Enabled { get; set; }
@@ -13,9 +14,15 @@ public sealed class ScalingOptions : IValidatableObject
     [Range(0, 100)]
     public int MinInstances { get; set; }
 
-    /// <summary>The original's 20 on AWS; set lower on a small machine.</summary>
+    /// <summary>The original's 20 on AWS; set lower on a small machine. The one setting that may change while the web
+    /// tier runs (through <see cref="OverridesFile"/>).</summary>
     [Range(1, 100)]
     public int MaxInstances { get; set; } = 20;
+
+    /// <summary>A JSON file whose <c>Scaling</c> section is read over these settings and again whenever it changes, for
+    /// <see cref="MaxInstances"/> (locally the dashboard's "Set the app tier's maximum instances" writes it); none by
+    /// default.</summary>
+    public string? OverridesFile { get; set; }
 
     /// <summary>Messages one instance takes on at once (waiting or in flight) before another is wanted.</summary>
     [Range(1, 1000)]

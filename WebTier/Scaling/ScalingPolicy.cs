@@ -29,13 +29,22 @@ public sealed class ScalingPolicy(ScalingOptions options, TimeProvider time)
     private DateTimeOffset? _lowerSince;
     private DateTimeOffset? _scaledInAt;
 
+    private int _maxInstances = options.MaxInstances;
+
+    /// <summary>The most instances wanted; may change between decisions (never below the minimum).</summary>
+    public int MaxInstances
+    {
+        get => _maxInstances;
+        set => _maxInstances = Math.Max(value, options.MinInstances);
+    }
+
     /// <summary>The current scale-in delay (grows on a trickle).</summary>
     public TimeSpan ScaleInDelay => _scaleInDelay;
 
     public ScalingDecision Decide(QueueLoad load, Fleet fleet)
     {
         var now = time.GetUtcNow();
-        var target = Math.Clamp((load.Demand + options.MessagesPerInstance - 1) / options.MessagesPerInstance, options.MinInstances, options.MaxInstances);
+        var target = Math.Clamp((load.Demand + options.MessagesPerInstance - 1) / options.MessagesPerInstance, options.MinInstances, _maxInstances);
 
         if (target > fleet.Size)
         {

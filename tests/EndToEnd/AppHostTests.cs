@@ -8,6 +8,7 @@ using Aspire.Hosting.Testing;
 using FaceRecognition.AppHost.Cloud;
 using FaceRecognition.AppHost.Services;
 using FaceRecognition.Cloud.Topology;
+using FaceRecognition.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FaceRecognition.EndToEnd.Tests;
@@ -165,7 +166,7 @@ public sealed class AppHostTests
             foreach (var (resource, component) in new[] { (ServiceExtensions.WebTierName, SystemPermissions.WebTier), ($"{ServiceExtensions.AppTierPrefix}1", SystemPermissions.AppTier) })
             {
                 var environment = await ResourceEnvironment.ReadRawAsync(app, resource, _ct);
-                var keys = $"{environment["Aws__AccessKey"]}:{environment["Aws__SecretKey"]}";
+                var keys = $"{environment[SettingNames.Variable(SettingNames.Aws.AccessKey)]}:{environment[SettingNames.Variable(SettingNames.Aws.SecretKey)]}";
                 Assert.Equal(principals[SystemPermissions.RoleName(names, component)].Credential, keys);
             }
         }
@@ -175,7 +176,7 @@ public sealed class AppHostTests
         {
             Assert.DoesNotContain((await ResourceEnvironment.ReadRawAsync(app, CloudExtensions.EmulatorName, _ct)).Keys, k => k.StartsWith("Emulator__Principals__", StringComparison.Ordinal));
             var webTier = await ResourceEnvironment.ReadRawAsync(app, ServiceExtensions.WebTierName, _ct);
-            Assert.Equal("AKIAAPPHOSTTEST00001", webTier["Aws__AccessKey"]);
+            Assert.Equal("AKIAAPPHOSTTEST00001", webTier[SettingNames.Variable(SettingNames.Aws.AccessKey)]);
         }
     }
 

@@ -7,6 +7,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using FaceRecognition.AppHost.Services;
 using FaceRecognition.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FaceRecognition.EndToEnd.Tests;
 
@@ -48,6 +49,61 @@ public sealed class AutoscalingTests
         Assert.True(mostRunning >= 1, "no instance ever ran");
         TestContext.Current.SendDiagnosticMessage($"Most instances running: {mostRunning}; back to zero {toZero.TotalSeconds:F1} s after the last answer.");
     }
+
+    [Fact]
+    public async Task The_dashboards_maximum_holds_the_fleet_to_one_instance_through_a_burst_and_every_request_is_answered()
+    {
+        await using var run = await Start();
+        using var admin = run.EmulatorAdmin();
+        var commands = run.App.Services.GetRequiredService<ResourceCommandService>();
+        var tooMany = await commands.ExecuteCommandAsync(ServiceExtensions.WebTierName, ScalingCommands.SetMaxInstances, MaxInstances("3"), _ct);
+        Assert.False(tooMany.Success);
+        Assert.Contains("from 1 to 2", tooMany.Message, StringComparison.Ordinal);
+        var one = await commands.ExecuteCommandAsync(ServiceExtensions.WebTierName, ScalingCommands.SetMaxInstances, MaxInstances("1"), _ct);
+        Assert.True(one.Success, one.Message);
+        // The web tier takes the change up from its overrides file within a poll or two.
+        await WaitForLogLine(run, ServiceExtensions.WebTierName, "At most 1 app-tier instance");
+        var mostRunning = 0;
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                mostRunning = Math.Max(mostRunning, (await Instances(admin)).Count(i => i.State is "running" or "pending"));
+                await Task.Delay(100, CancellationToken.None);
+            }
+        }, CancellationToken.None);
+
+        var answers = await Post(run, "held", disrupt: null);
+        await sampling.CancelAsync();
+        await sampler;
+
+        Assert.Equal(Requests, answers.Count);
+        Assert.All(answers, a => Assert.Equal($"200 {a.Key}:Unknown", a.Value));
+        Assert.Equal(1, mostRunning);
+    }
+
+    /// <summary>Waits (up to 30 s) for a line of the resource's console log that contains <paramref name="text"/>.</summary>
+    private async Task WaitForLogLine(AppHostRun run, string resource, string text)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        try
+        {
+            var model = run.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resource);
+            await foreach (var batch in run.App.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(model).WithCancellation(timeout.Token))
+            {
+                if (batch.Any(line => line.Content.Contains(text, StringComparison.Ordinal))) return;
+            }
+        }
+        catch (OperationCanceledException) when (!_ct.IsCancellationRequested)
+        {
+        }
+        Assert.Fail($"{resource} logged no line with '{text}' within 30 s.");
+    }
+
+    private static InteractionInputCollection MaxInstances(string value) =>
+        new([new InteractionInput { Name = ScalingCommands.MaxInstancesArgument, InputType = InputType.Number, Value = value }]);
 
     [Fact]
     public async Task An_instance_stopped_through_EC2_mid_load_loses_no_request()

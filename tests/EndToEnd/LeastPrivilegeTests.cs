@@ -10,6 +10,7 @@ using Amazon.SQS;
 using FaceRecognition.AppHost.Cloud;
 using FaceRecognition.AppHost.Services;
 using FaceRecognition.Cloud.Topology;
+using FaceRecognition.ServiceDefaults;
 
 namespace FaceRecognition.EndToEnd.Tests;
 
@@ -83,7 +84,7 @@ public sealed class LeastPrivilegeTests
     private async Task<BasicAWSCredentials> ServiceKeys(AppHostRun run, string resource)
     {
         var environment = await ResourceEnvironment.ReadAsync(run.App, resource, _ct);
-        return new BasicAWSCredentials(environment["Aws__AccessKey"], environment["Aws__SecretKey"]);
+        return new BasicAWSCredentials(environment[SettingNames.Variable(SettingNames.Aws.AccessKey)], environment[SettingNames.Variable(SettingNames.Aws.SecretKey)]);
     }
 
     /// <summary>The keys the emulator gives a function: those of the principal named as its role.</summary>

@@ -7,6 +7,9 @@ using Amazon.SQS.Model;
 using FaceRecognition.Cloud.Topology;
 using FaceRecognition.Tests.Support;
 using FaceRecognition.WebTier.Scaling;
+using FaceRecognition.ServiceDefaults;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -73,17 +76,60 @@ public sealed class AutoScalerTests(EmulatorClients clients) : IClassFixture<Emu
         await Eventually.Until(async () => (await States()).Values.SequenceEqual(["pending"]), s_timeout, "the instance is started");
     }
 
-    private async Task StartScaler()
+    [Fact]
+    public async Task A_lower_maximum_written_to_the_overrides_file_stops_the_instances_above_it_while_the_queue_stays_deep()
     {
-        var options = new ScalingOptions
+        var queueUrl = (await clients.Sqs.CreateQueueAsync(_names.RequestQueue, Cancellation)).QueueUrl;
+        for (var i = 1; i <= 4; i++)
         {
-            Enabled = true,
-            MaxInstances = 4,
-            MessagesPerInstance = 5,
-            PollIntervalMilliseconds = 100,
-            InstanceNamePattern = $"{_names.Prefix}-app-*",
-        };
-        _scaler = new AutoScaler(clients.Sqs, _ec2, _names, Options.Create(options), TimeProvider.System, NullLogger<AutoScaler>.Instance);
+            await Register($"{_names.Prefix}-app-{i}");
+        }
+        var overrides = Path.Combine(Directory.CreateTempSubdirectory("facerec-scaling-").FullName, "scaling.json");
+        await File.WriteAllTextAsync(overrides, """{ "Scaling": { "MaxInstances": 4 } }""", Cancellation);
+        await StartScaler(overrides);
+        for (var i = 0; i < 12; i++)
+        {
+            await clients.Sqs.SendMessageAsync(queueUrl, $"request {i}", Cancellation);
+        }
+        await Eventually.Until(async () => (await States()).Count(s => s.Value == "pending") == 3, s_timeout, "three instances started for 12 messages");
+        foreach (var (id, _) in (await States()).Where(s => s.Value == "pending"))
+        {
+            await Report(id, "running");
+        }
+
+        await File.WriteAllTextAsync(overrides, """{ "Scaling": { "MaxInstances": 1 } }""", Cancellation);
+
+        await Eventually.Until(async () => (await States()).Values.Count(s => s == "stopping") == 2, s_timeout, "two of three stopped for the new maximum");
+        Assert.Equal(["running", "stopped", "stopping", "stopping"], (await States()).Values.Order());
+        Assert.Equal(12, (await clients.Sqs.GetQueueAttributesAsync(queueUrl, ["ApproximateNumberOfMessages"], Cancellation)).ApproximateNumberOfMessages);
+
+        // Files that fail validation or binding change nothing, and the autoscaler goes on following the file.
+        await File.WriteAllTextAsync(overrides, """{ "Scaling": { "MaxInstances": 0 } }""", Cancellation);
+        await File.WriteAllTextAsync(overrides, """{ "Scaling": { "MaxInstances": "many" } }""", Cancellation);
+        await File.WriteAllTextAsync(overrides, """{ "Scaling": { "MaxInstances": 2 } }""", Cancellation);
+        await Eventually.Until(() => _scaler!.Last.Desired == 2, s_timeout, "the autoscaler deciding with the new maximum");
+    }
+
+    /// <summary>Starts the autoscaler on the web tier's own configuration path: settings bound from configuration,
+    /// with <paramref name="overrides"/> read over them and again on change, as Program.cs does with Scaling:OverridesFile.</summary>
+    private async Task StartScaler(string? overrides = null)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [SettingNames.Scaling.Enabled] = "true",
+            [SettingNames.Scaling.MaxInstances] = "4",
+            ["Scaling:MessagesPerInstance"] = "5",
+            ["Scaling:PollIntervalMilliseconds"] = "100",
+            ["Scaling:InstanceNamePattern"] = $"{_names.Prefix}-app-*",
+        });
+        if (overrides is not null)
+        {
+            configuration.AddScalingOverrides(overrides);
+        }
+        var services = new ServiceCollection();
+        services.AddOptions<ScalingOptions>().Bind(configuration.Build().GetSection(ScalingOptions.SectionName)).ValidateDataAnnotations();
+        var provider = services.BuildServiceProvider();
+        _scaler = new AutoScaler(clients.Sqs, _ec2, _names, provider.GetRequiredService<IOptionsMonitor<ScalingOptions>>(), TimeProvider.System, NullLogger<AutoScaler>.Instance);
         await _scaler.StartAsync(Cancellation);
     }
 

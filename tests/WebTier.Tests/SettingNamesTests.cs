@@ -1,0 +1,24 @@
+using FaceRecognition.ServiceDefaults;
+using FaceRecognition.Tests.Support;
+using FaceRecognition.WebTier.Scaling;
+
+namespace FaceRecognition.WebTier.Tests;
+
+/// <summary>Each setting the AppHost gives the web tier reaches the option it names.</summary>
+public sealed class SettingNamesTests
+{
+    [Fact]
+    public void The_web_tier_settings_bind_to_its_options()
+    {
+        Assert.Equal("lookup", SettingBinding.Bind<WebTierOptions>(WebTierOptions.SectionName, SettingNames.WebTier.Mode, "lookup").Mode);
+        Assert.Equal("web-tier-2", SettingBinding.Bind<WebTierOptions>(WebTierOptions.SectionName, SettingNames.WebTier.InstanceId, "web-tier-2").InstanceId);
+    }
+
+    [Fact]
+    public void The_autoscaler_settings_bind_to_its_options()
+    {
+        Assert.True(SettingBinding.Bind<ScalingOptions>(ScalingOptions.SectionName, SettingNames.Scaling.Enabled, "true").Enabled);
+        Assert.Equal(7, SettingBinding.Bind<ScalingOptions>(ScalingOptions.SectionName, SettingNames.Scaling.MaxInstances, "7").MaxInstances);
+        Assert.Equal("/tmp/s.json", SettingBinding.Bind<ScalingOptions>(ScalingOptions.SectionName, SettingNames.Scaling.OverridesFile, "/tmp/s.json").OverridesFile);
+    }
+}
