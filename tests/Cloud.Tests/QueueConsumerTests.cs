@@ -203,7 +203,7 @@ public sealed class QueueConsumerTests(EmulatorClients cloud) : IClassFixture<Em
             return Task.CompletedTask;
         });
         await cloud.Sqs.DeleteQueueAsync(url, _ct);
-        await Eventually.Until(async () => await ExistsAsync(_queue), s_timeout, "the queue created again");
+        await Eventually.Until(async () => await cloud.QueueExistsAsync(_queue, _ct), s_timeout, "the queue created again");
         await SendAsync(url, 1);
 
         await Eventually.Until(() => Volatile.Read(ref handled) == 1, s_timeout, "the message sent to the new queue handled");
@@ -272,19 +272,6 @@ public sealed class QueueConsumerTests(EmulatorClients cloud) : IClassFixture<Em
             return message is not null;
         }, s_timeout, $"a message on {url}");
         return message!;
-    }
-
-    private async Task<bool> ExistsAsync(string queue)
-    {
-        try
-        {
-            await cloud.Sqs.GetQueueUrlAsync(queue, _ct);
-            return true;
-        }
-        catch (QueueDoesNotExistException)
-        {
-            return false;
-        }
     }
 
     private static void InterlockedMax(ref int target, int value)

@@ -23,6 +23,20 @@ public sealed class EmulatorClients : IAsyncLifetime
     /// <summary>A client of the emulator's own endpoints, signed with the administrator's key as they require.</summary>
     public HttpClient Admin() => SignedHttp.Create(ServiceUrl, new BasicAWSCredentials(AccessKey, SecretKey), "us-east-1", "emulator");
 
+    /// <summary>Whether the emulator has a queue of that name now.</summary>
+    public async Task<bool> QueueExistsAsync(string queue, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Sqs.GetQueueUrlAsync(queue, cancellationToken);
+            return true;
+        }
+        catch (Amazon.SQS.Model.QueueDoesNotExistException)
+        {
+            return false;
+        }
+    }
+
     public async ValueTask InitializeAsync()
     {
         _emulator = await EmulatorHost.StartAsync(o =>

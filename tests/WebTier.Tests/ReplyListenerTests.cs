@@ -1,4 +1,3 @@
-using Amazon.SQS.Model;
 using FaceRecognition.Cloud.Messaging;
 using FaceRecognition.Cloud.Topology;
 using FaceRecognition.Tests.Support;
@@ -38,11 +37,11 @@ public sealed class ReplyListenerTests(EmulatorClients clients) : IClassFixture<
         Assert.Equal(_names.ReplyQueueFor("web-tier-2"), listener.QueueName);
 
         await clients.Sqs.DeleteQueueAsync(own, Cancellation);
-        await Eventually.Until(async () => await Exists(listener.QueueName), s_timeout, "the reply queue created again");
+        await Eventually.Until(async () => await clients.QueueExistsAsync(listener.QueueName, Cancellation), s_timeout, "the reply queue created again");
         Assert.Equal("two:Ada", await ReplyThrough(listener, own, "two"));
 
         await listener.StopAsync(Cancellation);
-        Assert.False(await Exists(listener.QueueName));
+        Assert.False(await clients.QueueExistsAsync(listener.QueueName, Cancellation));
     }
 
     private ReplyListener Listener(string instanceId) =>
@@ -56,18 +55,5 @@ public sealed class ReplyListenerTests(EmulatorClients clients) : IClassFixture<
             new RecognitionReply(RecognitionRequest.Version, id, "Ada", "Match", [], null, null)), Cancellation);
         var reply = await pending.Reply.WaitAsync(s_timeout, Cancellation);
         return $"{reply.Id}:{reply.Name}";
-    }
-
-    private async Task<bool> Exists(string queue)
-    {
-        try
-        {
-            await clients.Sqs.GetQueueUrlAsync(queue, Cancellation);
-            return true;
-        }
-        catch (QueueDoesNotExistException)
-        {
-            return false;
-        }
     }
 }
