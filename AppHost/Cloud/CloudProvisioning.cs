@@ -95,12 +95,13 @@ internal static class CloudProvisioning
             logger.LogInformation("Cloud: AWS {Region}, resources prefixed '{Prefix}', provisioned", cloud.Region, cloud.Prefix);
             return;
         }
+        // The secret key stays out of every log: scripts/cloud-env.sh reads it from the AppHost's user secrets.
         logger.LogInformation(
             """
-            Cloud ready: {Backend} at {Endpoint} (region {Region}), resources prefixed '{Prefix}'. Point any AWS client at it:
-                export AWS_ACCESS_KEY_ID={AccessKey} AWS_SECRET_ACCESS_KEY={SecretKey} AWS_DEFAULT_REGION={Region}
-                aws --endpoint-url {Endpoint} s3 ls
+            Cloud ready: {Backend} at {Endpoint} (region {Region}), resources prefixed '{Prefix}', administrator key {AccessKey}. Point any AWS client at it:
+                eval "$(scripts/cloud-env.sh {Endpoint} {Region})"
+                aws s3 ls
             """,
-            cloud.Backend, options.ServiceUrl, options.Region, cloud.Prefix, options.AccessKey, options.SecretKey, options.Region, options.ServiceUrl);
+            cloud.Backend, options.ServiceUrl, options.Region, cloud.Prefix, options.AccessKey, options.ServiceUrl, options.Region);
     }
 }

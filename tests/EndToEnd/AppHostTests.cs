@@ -55,17 +55,26 @@ public sealed class AppHostTests
     }
 
     [Fact]
-    public async Task TheAwsCliWorksAgainstTheAppHostsEmulatorWithItsCredentials()
+    public async Task TheAwsCliWorksAgainstTheAppHostsEmulatorWithTheEnvironmentCloudEnvPrints()
     {
         var aws = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, "aws")).FirstOrDefault(File.Exists);
         if (aws is null) Assert.Skip("no AWS CLI on PATH (install awscli; ./test.sh does)");
         var data = Directory.CreateTempSubdirectory("facerec-e2e-cli-").FullName;
         await using var run = await AppHostRun.StartAsync(data, _ct);
+        // The AppHost's user secrets as its first run leaves them (in a home of the test's own).
+        var home = Directory.CreateTempSubdirectory("facerec-e2e-home-").FullName;
+        var secrets = Directory.CreateDirectory(Path.Combine(home, ".microsoft", "usersecrets", "facerecognition-apphost-5f1d2c3e")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(secrets, "secrets.json"),
+            $$"""{ "Parameters:{{CloudExtensions.AccessKeyParameter}}": "{{AppHostRun.AccessKey}}", "Parameters:{{CloudExtensions.SecretKeyParameter}}": "{{AppHostRun.SecretKey}}" }""", _ct);
 
-        var info = new ProcessStartInfo(aws, ["--endpoint-url", run.EmulatorUrl.ToString(), "s3", "ls"]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.Environment["AWS_ACCESS_KEY_ID"] = AppHostRun.AccessKey;
-        info.Environment["AWS_SECRET_ACCESS_KEY"] = AppHostRun.SecretKey;
-        info.Environment["AWS_DEFAULT_REGION"] = "us-east-1";
+        var script = Path.Combine(CloudExtensions.RepositoryRoot(), "scripts", "cloud-env.sh");
+        var info = new ProcessStartInfo("bash", ["-c", $"eval \"$('{script}' '{run.EmulatorUrl.ToString().TrimEnd('/')}')\" && exec '{aws}' s3 ls"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.Environment["HOME"] = home;
+        info.Environment["DOTNET_CLI_HOME"] = Environment.GetEnvironmentVariable("HOME") ?? home;
         info.Environment["AWS_CONFIG_FILE"] = "/dev/null";
         using var process = Process.Start(info)!;
         var output = await process.StandardOutput.ReadToEndAsync(_ct) + await process.StandardError.ReadToEndAsync(_ct);
