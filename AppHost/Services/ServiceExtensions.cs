@@ -84,7 +84,7 @@ public static class ServiceExtensions
             // One autoscaler for the fleet, as the original ran its controller in the web tier.
             webTier.WithEnvironment(SettingNames.Variable(SettingNames.Scaling.Enabled), "true")
                 .WithEnvironment(SettingNames.Variable(SettingNames.Scaling.MaxInstances), settings.AppTierReplicas.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                .WithMaxInstancesCommand(cloud.Prefix, settings.AppTierReplicas);
+                .WithMaxInstancesCommand(builder, settings.AppTierReplicas);
             foreach (var (variable, value) in ServiceSettings.PassThrough(builder.Configuration, SettingNames.Scaling.Section))
             {
                 webTier.WithEnvironment(variable, value);

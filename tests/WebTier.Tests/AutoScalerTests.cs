@@ -24,6 +24,7 @@ public sealed class AutoScalerTests(EmulatorClients clients) : IClassFixture<Emu
     private readonly HttpClient _admin = clients.Admin();
     private readonly AmazonEC2Client _ec2 = new(new BasicAWSCredentials(EmulatorClients.AccessKey, EmulatorClients.SecretKey),
         new AmazonEC2Config { ServiceURL = clients.ServiceUrl.ToString(), AuthenticationRegion = "us-east-1" });
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("facerec-scaling-");
     private AutoScaler? _scaler;
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
@@ -84,7 +85,7 @@ public sealed class AutoScalerTests(EmulatorClients clients) : IClassFixture<Emu
         {
             await Register($"{_names.Prefix}-app-{i}");
         }
-        var overrides = Path.Combine(Directory.CreateTempSubdirectory("facerec-scaling-").FullName, "scaling.json");
+        var overrides = Path.Combine(_folder.FullName, "scaling.json");
         await File.WriteAllTextAsync(overrides, """{ "Scaling": { "MaxInstances": 4 } }""", Cancellation);
         await StartScaler(overrides);
         for (var i = 0; i < 12; i++)
@@ -168,5 +169,6 @@ public sealed class AutoScalerTests(EmulatorClients clients) : IClassFixture<Emu
         }
         _admin.Dispose();
         _ec2.Dispose();
+        _folder.Delete(recursive: true);
     }
 }
