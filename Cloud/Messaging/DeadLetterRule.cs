@@ -28,8 +28,12 @@ public sealed partial class DeadLetterRule(IAmazonSQS sqs, ILogger<DeadLetterRul
     private const int MaxCauseLength = 1000;
     private readonly ConcurrentDictionary<string, Task<QueueRedrive>> _queues = new(StringComparer.Ordinal);
 
-    /// <summary>The queue's URL, dead-letter queue and receive limit, looked up once per queue name.</summary>
+    /// <summary>The queue's URL, dead-letter queue and receive limit, looked up once per queue name (the consumer asks
+    /// for every message, so a known queue costs one dictionary read).</summary>
     public Task<QueueRedrive> QueueAsync(string queueName, CancellationToken cancellationToken) =>
+        _queues.TryGetValue(queueName, out var known) && known.IsCompletedSuccessfully ? known : LookUpAsync(queueName, cancellationToken);
+
+    private Task<QueueRedrive> LookUpAsync(string queueName, CancellationToken cancellationToken) =>
         _queues.GetOrAdd(queueName, async name =>
         {
             var url = (await sqs.GetQueueUrlAsync(name, cancellationToken)).QueueUrl;
