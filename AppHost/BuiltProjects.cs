@@ -19,18 +19,15 @@ internal static class BuiltProjects
     }
 
     /// <summary>
-    /// Fully optimised code from the first request: tiered compilation off, and the framework's precompiled
-    /// (ReadyToRun) code set aside so that every method is compiled once by the optimising JIT. Measured in
-    /// bench/EndToEnd (CPU per lookup request for emulator + web tier + app tier): tiered, as shipped, 4.4-6.0 ms
-    /// and still falling after 7000 requests; tiered without dynamic PGO 4.2 ms falling to 2.0 ms over about 5000;
-    /// tiered compilation off but ReadyToRun kept 3.0 ms (precompiled code is not inlined across assemblies and is
-    /// never recompiled); both off 2.1-2.5 ms from the first run. The price is start-up: the system is healthy about
-    /// 8 s later on 2 cores (18 s instead of 10). Set here rather than in the binaries because the emulator alone,
-    /// measured over minutes in bench/Emulator, is fastest with tiered dynamic PGO. (The end-to-end suite took as long
-    /// with the runtime's defaults: their quicker start is spent again under load.)
+    /// Fully optimised code from the first request: tiered compilation off, so the framework's precompiled (ReadyToRun)
+    /// code runs as it is and every other method is compiled once by the optimising JIT. Under load this costs the least
+    /// CPU per request (tiered code, with or without dynamic PGO, cost 1.3-3x as much over thousands of requests), and
+    /// keeping the precompiled code costs nothing measurable against compiling everything, while the system is healthy
+    /// and an instance answers seconds sooner (bench/ServiceLaunch/REPORT.md). Set here rather than in the binaries
+    /// because the emulator alone, measured over minutes in bench/Emulator, is fastest with tiered dynamic PGO.
     /// </summary>
     public static IResourceBuilder<T> WithFullyOptimisedCode<T>(this IResourceBuilder<T> resource) where T : IResourceWithEnvironment =>
-        resource.WithEnvironment("DOTNET_TieredCompilation", "0").WithEnvironment("DOTNET_ReadyToRun", "0");
+        resource.WithEnvironment("DOTNET_TieredCompilation", "0");
 
     /// <summary>An executable resource for a built project, serving HTTP on 127.0.0.1 at the endpoint's port.</summary>
     public static IResourceBuilder<ExecutableResource> AddBuiltProject<TProject>(this IDistributedApplicationBuilder builder, string name,

@@ -42,6 +42,7 @@ public static class SettingNames
         public const string Section = "Scaling";
         public const string Enabled = Section + ":Enabled";
         public const string MaxInstances = Section + ":MaxInstances";
+        public const string MaxStartingInstances = Section + ":MaxStartingInstances";
         public const string OverridesFile = Section + ":OverridesFile";
     }
 

@@ -34,7 +34,8 @@ builder.Services.AddOptions<FaceRecognition.WebTier.Scaling.ScalingOptions>().Bi
     .ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<Amazon.EC2.IAmazonEC2>(sp => FaceRecognition.WebTier.Scaling.Ec2Clients.Create(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AwsOptions>>().Value));
-builder.Services.AddHostedService<FaceRecognition.WebTier.Scaling.AutoScaler>();
+builder.Services.AddSingleton<FaceRecognition.WebTier.Scaling.AutoScaler>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<FaceRecognition.WebTier.Scaling.AutoScaler>());
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 

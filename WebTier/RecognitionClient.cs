@@ -25,7 +25,7 @@ internal sealed class CloudUnavailableException(string message, Exception inner)
 /// with the trace context, then the reply from this instance's reply queue.
 /// </summary>
 internal sealed class RecognitionClient(IAmazonS3 s3, IAmazonSQS sqs, SqsBatcher batcher, TopologyNames names, ReplyListener replies,
-    IOptions<WebTierOptions> options)
+    Scaling.AutoScaler scaler, IOptions<WebTierOptions> options)
 {
     private string? _requestQueueUrl;
 
@@ -75,6 +75,7 @@ internal sealed class RecognitionClient(IAmazonS3 s3, IAmazonSQS sqs, SqsBatcher
             MessageTracing.Inject(activity, attributes);
             _requestQueueUrl ??= (await sqs.GetQueueUrlAsync(names.RequestQueue, cancellationToken)).QueueUrl;
             await batcher.SendAsync(_requestQueueUrl, RecognitionMessages.Serialize(request), attributes, cancellationToken);
+            scaler.RequestSent();
         }
         catch (Exception e) when (e is AmazonServiceException or HttpRequestException or SocketException && e is not AmazonS3Exception { StatusCode: System.Net.HttpStatusCode.BadRequest })
         {

@@ -1,6 +1,7 @@
 using FaceRecognition.AppHost.Functions;
 using FaceRecognition.Cloud.Topology;
 using FaceRecognition.ServiceDefaults;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FaceRecognition.AppHost.Cloud;
 
@@ -59,7 +60,7 @@ public static class CloudExtensions
     public static string RepositoryRoot() => Lambdas.Packaging.PackageOptions.FindRepositoryRoot(Projects.AppHost.ProjectPath);
 
     /// <summary>Gives a service the endpoint, region and the keys of <paramref name="component"/>'s role (as <c>Aws__*</c>
-    /// variables, which ServiceDefaults binds) and starts it only after provisioning completed.</summary>
+    /// variables, which ServiceDefaults binds) and starts it only once provisioning has made the buckets and queues.</summary>
     public static IResourceBuilder<T> WithCloud<T>(this IResourceBuilder<T> service, CloudResource cloud, string component)
         where T : IResourceWithEnvironment, IResourceWithWaitSupport
     {
@@ -75,7 +76,24 @@ public static class CloudExtensions
                     context.EnvironmentVariables[SettingNames.Variable(SettingNames.Aws.SecretKey)] = secretKey;
                 });
         }
-        return service.WaitForCompletion(cloud.Provisioning);
+        // Like WaitForCompletion(provisioning), but only for the buckets and queues: the functions' deployment (and the
+        // packages it waits for, minutes on a first run) goes on while the services start.
+        return service.WithRelationship(cloud.Provisioning.Resource, "WaitFor").OnBeforeResourceStarted(async (resource, e, cancellationToken) =>
+        {
+            var notifications = e.Services.GetRequiredService<ResourceNotificationService>();
+            if (!cloud.BucketsAndQueuesReady.IsCompleted)
+            {
+                await notifications.PublishUpdateAsync(resource, s => s with { State = KnownResourceStates.Waiting });
+            }
+            try
+            {
+                await cloud.BucketsAndQueuesReady.WaitAsync(cancellationToken);
+            }
+            catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                throw new DistributedApplicationException($"{resource.Name} needs the cloud, whose provisioning failed (see {ProvisioningName}): {failure.Message}", failure);
+            }
+        });
     }
 
     private static IResourceBuilder<IResourceWithEndpoints> AddEmulator(this IDistributedApplicationBuilder builder, CloudSettings settings,

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using FaceRecognition.Cloud.Functions;
 using FaceRecognition.Cloud.Topology;
 using FaceRecognition.ServiceDefaults;
@@ -8,7 +9,8 @@ using Microsoft.Extensions.Logging;
 namespace FaceRecognition.AppHost.Cloud;
 
 /// <summary>Waits for the backend to be healthy, provisions the topology, and reports the outcome as the provisioning
-/// resource's state (Finished with exit code 0, or FailedToStart with the reason in its log).</summary>
+/// resource's state (Finished with exit code 0, or FailedToStart with the reason in its log). The services start once the
+/// buckets and queues exist (<see cref="CloudResource.BucketsAndQueuesReady"/>), while the functions are still deployed.</summary>
 internal static class CloudProvisioning
 {
     public static async Task RunAsync(CloudResource cloud, CloudTopology topology, IServiceProvider services,
@@ -21,7 +23,7 @@ internal static class CloudProvisioning
             if (cloud.Server is { } server)
             {
                 await notifications.PublishUpdateAsync(resource, s => s with { State = KnownResourceStates.Waiting });
-                await notifications.WaitForResourceHealthyAsync(server.Resource.Name, stopping);
+                await WaitUntilServingAsync(cloud, server, notifications, stopping);
             }
             await notifications.PublishUpdateAsync(resource, s => s with { State = KnownResourceStates.Running, StartTimeStamp = DateTime.UtcNow });
 
@@ -37,15 +39,52 @@ internal static class CloudProvisioning
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
+            cloud.ReportBucketsAndQueuesFailed(new OperationCanceledException("The AppHost is stopping."));
         }
         catch (Exception e)
         {
+            cloud.ReportBucketsAndQueuesFailed(e);
             logger.LogError(e, "Provisioning the cloud failed; services that need it will not start");
             // Also where ./run.sh's user looks: the AppHost's own output.
             services.GetRequiredService<ILoggerFactory>().CreateLogger("FaceRecognition.AppHost")
                 .LogError("Provisioning the cloud failed (see the {Resource} resource's log): {Reason}", CloudExtensions.ProvisioningName, e.Message);
             await notifications.PublishUpdateAsync(resource, s => s with { State = KnownResourceStates.FailedToStart, StopTimeStamp = DateTime.UtcNow });
         }
+    }
+
+    /// <summary>
+    /// Until the backend answers: Aspire's health monitor, or (for the emulator) the emulator's health endpoint asked
+    /// every tenth of a second, whichever says so first. The monitor re-checks an unhealthy resource only every few
+    /// seconds, and everything else waits for provisioning.
+    /// </summary>
+    private static async Task WaitUntilServingAsync(CloudResource cloud, IResourceBuilder<IResourceWithEndpoints> server,
+        ResourceNotificationService notifications, CancellationToken stopping)
+    {
+        using var answered = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var healthy = notifications.WaitForResourceHealthyAsync(server.Resource.Name, answered.Token);
+        if (cloud.Backend == CloudBackend.Emulator)
+        {
+            await notifications.WaitForResourceAsync(server.Resource.Name, KnownResourceStates.Running, stopping);
+            var health = new Uri(new Uri(cloud.Endpoint!.Url), "/_emulator/health");
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+            while (!healthy.IsCompleted)
+            {
+                try
+                {
+                    using var response = await http.GetAsync(health, stopping);
+                    if (response.IsSuccessStatusCode)
+                    {
+                        await answered.CancelAsync();
+                        return;
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !stopping.IsCancellationRequested)
+                {
+                }
+                await Task.Delay(TimeSpan.FromMilliseconds(100), stopping);
+            }
+        }
+        await healthy;
     }
 
     /// <summary>Creates what the topology names and is missing, and brings what differs back to it: buckets, queues,
@@ -57,8 +96,19 @@ internal static class CloudProvisioning
         using var s3 = AwsClients.CreateS3(options);
         using var sqs = AwsClients.CreateSqs(options);
         using var lambda = LambdaApi.Create(options.ServiceUrl, options.Region, AwsClients.Credentials(options));
-        var deployment = await FunctionDeployment(cloud, lambda, services.GetRequiredService<IConfiguration>(), logger, cancellationToken);
-        await new TopologyProvisioner(s3, sqs, logger, deployment).ProvisionAsync(topology, cancellationToken);
+        var provisioner = new TopologyProvisioner(s3, sqs, logger);
+        var started = Stopwatch.GetTimestamp();
+        var queueArns = await provisioner.ProvisionBucketsAndQueuesAsync(topology, cancellationToken);
+        logger.LogInformation("Buckets and queues ready in {Seconds:0.0} s: the services start", Stopwatch.GetElapsedTime(started).TotalSeconds);
+        cloud.ReportBucketsAndQueuesReady();
+
+        // The functions' packages may still be building (minutes on a first run); the services do not wait for them.
+        if (await FunctionDeployment(cloud, lambda, services.GetRequiredService<IConfiguration>(), logger, cancellationToken) is { } deployment)
+        {
+            started = Stopwatch.GetTimestamp();
+            await provisioner.ProvisionFunctionsAsync(topology, queueArns, deployment, cancellationToken);
+            logger.LogInformation("Functions deployed in {Seconds:0.0} s", Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
     }
 
     /// <summary>The functions' packages (waiting for the packaging step) and roles. Locally any role name does; on AWS the

@@ -6,10 +6,12 @@ namespace FaceRecognition.AppHost.Cloud;
 
 /// <summary>
 /// What services need to reach the cloud: the endpoint (none on AWS), region and key pair, plus the provisioning step
-/// they wait for. Made by <see cref="CloudExtensions.AddCloud"/>, applied to a service by <see cref="CloudExtensions.WithCloud"/>.
+/// whose buckets and queues they wait for. Made by <see cref="CloudExtensions.AddCloud"/>, applied to a service by <see cref="CloudExtensions.WithCloud"/>.
 /// </summary>
 public sealed class CloudResource
 {
+    private readonly TaskCompletionSource _bucketsAndQueues = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     internal CloudResource(CloudBackend backend, string region, string prefix, IResourceBuilder<IResourceWithEndpoints>? server,
         IResourceBuilder<ParameterResource>? accessKey, IResourceBuilder<ParameterResource>? secretKey,
         IResourceBuilder<CloudProvisioningResource> provisioning, IResourceBuilder<Functions.FunctionPackagesResource> packages, bool enforcesIam)
@@ -39,6 +41,14 @@ public sealed class CloudResource
     public IResourceBuilder<ParameterResource>? SecretKey { get; }
 
     public IResourceBuilder<CloudProvisioningResource> Provisioning { get; }
+
+    /// <summary>Completes when provisioning has made the buckets and queues, all the services need to start (the functions
+    /// are deployed after them); faults if provisioning fails before.</summary>
+    public Task BucketsAndQueuesReady => _bucketsAndQueues.Task;
+
+    internal void ReportBucketsAndQueuesReady() => _bucketsAndQueues.TrySetResult();
+
+    internal void ReportBucketsAndQueuesFailed(Exception reason) => _bucketsAndQueues.TrySetException(reason);
 
     /// <summary>The step that builds the functions' deployment packages, which provisioning deploys.</summary>
     public IResourceBuilder<Functions.FunctionPackagesResource> Packages { get; }
@@ -84,6 +94,6 @@ public sealed class CloudResource
         SignedHttp.Create(new Uri(Endpoint!.Url), await AdministratorAsync(cancellationToken), Region, "emulator", timeout);
 }
 
-/// <summary>The one-shot step that creates buckets, queues and notifications; shown in the dashboard, and what services
-/// <c>WaitForCompletion</c> of.</summary>
+/// <summary>The one-shot step that creates buckets, queues and notifications, then deploys the functions; shown in the
+/// dashboard. Services wait for its first part (<see cref="CloudResource.BucketsAndQueuesReady"/>).</summary>
 public sealed class CloudProvisioningResource(string name) : Resource(name);

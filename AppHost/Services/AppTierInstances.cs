@@ -43,7 +43,7 @@ internal static class AppTierInstances
         var commands = services.GetRequiredService<ResourceCommandService>();
         try
         {
-            await notifications.WaitForResourceAsync(CloudExtensions.ProvisioningName, KnownResourceStates.Finished, stopping);
+            await cloud.BucketsAndQueuesReady.WaitAsync(stopping);
             using var emulator = await cloud.AdminClientAsync(stopping);
             var ids = new Dictionary<string, string>();
             foreach (var replica in replicas)

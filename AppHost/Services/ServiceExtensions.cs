@@ -84,6 +84,8 @@ public static class ServiceExtensions
             // One autoscaler for the fleet, as the original ran its controller in the web tier.
             webTier.WithEnvironment(SettingNames.Variable(SettingNames.Scaling.Enabled), "true")
                 .WithEnvironment(SettingNames.Variable(SettingNames.Scaling.MaxInstances), settings.AppTierReplicas.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                // The instances share this machine's cores: no more start at once than there are cores.
+                .WithEnvironment(SettingNames.Variable(SettingNames.Scaling.MaxStartingInstances), Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture))
                 .WithMaxInstancesCommand(builder, settings.AppTierReplicas);
             foreach (var (variable, value) in ServiceSettings.PassThrough(builder.Configuration, SettingNames.Scaling.Section))
             {

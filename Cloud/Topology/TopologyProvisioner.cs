@@ -13,10 +13,18 @@ namespace FaceRecognition.Cloud.Topology;
 /// what exists is kept (queue attributes, function code and settings, event source mappings brought to the
 /// description), what is missing is created; safe to run at every start.
 /// </summary>
-/// <param name="functions">Deploys the topology's functions; without it, they are left out.</param>
-public sealed class TopologyProvisioner(IAmazonS3 s3, IAmazonSQS sqs, ILogger logger, FunctionDeployment? functions = null)
+public sealed class TopologyProvisioner(IAmazonS3 s3, IAmazonSQS sqs, ILogger logger)
 {
-    public async Task ProvisionAsync(CloudTopology topology, CancellationToken cancellationToken)
+    /// <summary>Everything: buckets and queues, then the functions through <paramref name="functions"/> (left out without it).</summary>
+    public async Task ProvisionAsync(CloudTopology topology, FunctionDeployment? functions, CancellationToken cancellationToken)
+    {
+        var queueArns = await ProvisionBucketsAndQueuesAsync(topology, cancellationToken);
+        if (functions is not null) await ProvisionFunctionsAsync(topology, queueArns, functions, cancellationToken);
+    }
+
+    /// <summary>The buckets, the queues and the buckets' notifications: all the services need to start.</summary>
+    /// <returns>Each queue's ARN by name, for <see cref="ProvisionFunctionsAsync"/>.</returns>
+    public async Task<IReadOnlyDictionary<string, string>> ProvisionBucketsAndQueuesAsync(CloudTopology topology, CancellationToken cancellationToken)
     {
         foreach (var bucket in topology.Buckets) await EnsureBucket(bucket.Name, cancellationToken);
 
@@ -47,9 +55,15 @@ public sealed class TopologyProvisioner(IAmazonS3 s3, IAmazonSQS sqs, ILogger lo
             logger.LogInformation("Bucket {Bucket} notifies {Queues}", group.Key, string.Join(", ", group.Select(n => n.Queue)));
         }
 
-        if (functions is null) return;
+        return arns;
+    }
+
+    /// <summary>The functions and their event source mappings (on the queues <see cref="ProvisionBucketsAndQueuesAsync"/> made).</summary>
+    public async Task ProvisionFunctionsAsync(CloudTopology topology, IReadOnlyDictionary<string, string> queueArns, FunctionDeployment functions,
+        CancellationToken cancellationToken)
+    {
         foreach (var function in topology.Functions) await EnsureFunction(function, topology, functions, cancellationToken);
-        foreach (var source in topology.EventSources) await EnsureEventSource(source, arns, functions.Lambda, cancellationToken);
+        foreach (var source in topology.EventSources) await EnsureEventSource(source, queueArns, functions.Lambda, cancellationToken);
     }
 
     /// <summary>Creates the function from its package, or brings its code, settings and reserved concurrency to the description.</summary>

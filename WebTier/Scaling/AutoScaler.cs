@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Threading.Channels;
 using Amazon.EC2;
 using Amazon.Runtime;
 using Amazon.SQS;
@@ -12,6 +13,8 @@ namespace FaceRecognition.WebTier.Scaling;
 /// the app-tier instances' states from EC2, asks <see cref="ScalingPolicy"/> how many should run, and starts or stops
 /// instances by id through the EC2 API. Locally the emulator's EC2 turns those calls into app-tier replicas started and
 /// stopped by the AppHost; on AWS they are real instances.
+/// A request sent while no instance runs or starts (<see cref="RequestSent"/>) is looked at at once rather than at the next
+/// poll.
 /// </summary>
 internal sealed partial class AutoScaler(IAmazonSQS sqs, IAmazonEC2 ec2, TopologyNames names, IOptionsMonitor<ScalingOptions> options, TimeProvider time,
     ILogger<AutoScaler> logger) : BackgroundService
@@ -20,9 +23,20 @@ internal sealed partial class AutoScaler(IAmazonSQS sqs, IAmazonEC2 ec2, Topolog
     private static readonly Meter s_meter = new(MeterName);
     private readonly ScalingOptions _options = options.CurrentValue;
     private volatile ScalingSnapshot _last = new(0, 0, 0, 0, "not started");
+    private readonly Channel<bool> _nudges = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     /// <summary>The last decision and what it saw (for metrics and the dashboard).</summary>
     public ScalingSnapshot Last => _last;
+
+    /// <summary>A request was just sent to the app tier: with no instance running or starting, scale now.</summary>
+    public void RequestSent()
+    {
+        var last = _last;
+        if (last.Running + last.Pending == 0)
+        {
+            _nudges.Writer.TryWrite(true);
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -38,6 +52,7 @@ internal sealed partial class AutoScaler(IAmazonSQS sqs, IAmazonEC2 ec2, Topolog
         string? queueUrl = null;
         string? lastReason = null;
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(_options.PollIntervalMilliseconds), time);
+        var tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
         do
         {
             try
@@ -56,7 +71,21 @@ internal sealed partial class AutoScaler(IAmazonSQS sqs, IAmazonEC2 ec2, Topolog
                 LogUnreachable(e.Message);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        while (await NextStepAsync());
+
+        // The next poll, or sooner when nudged.
+        async Task<bool> NextStepAsync()
+        {
+            await Task.WhenAny(tick, _nudges.Reader.WaitToReadAsync(stoppingToken).AsTask());
+            _nudges.Reader.TryRead(out _);
+            if (!tick.IsCompleted)
+            {
+                return true;
+            }
+            var more = await tick;
+            tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
+            return more;
+        }
     }
 
     /// <summary>Takes up a changed <see cref="ScalingOptions.MaxInstances"/> (<see cref="ScalingOptions.OverridesFile"/>);

@@ -24,6 +24,14 @@ public sealed class ScalingOptions : IValidatableObject
     /// default.</summary>
     public string? OverridesFile { get; set; }
 
+    /// <summary>
+    /// Instances started at once (pending) at most; 0, the default, for no limit, as on AWS, where each instance is a
+    /// machine of its own. Locally every instance starts on the same cores (the AppHost sets the machine's core count):
+    /// twenty starting at once spent them on start-up while the queue waited, and requests timed out.
+    /// </summary>
+    [Range(0, 100)]
+    public int MaxStartingInstances { get; set; }
+
     /// <summary>Messages one instance takes on at once (waiting or in flight) before another is wanted.</summary>
     [Range(1, 1000)]
     public int MessagesPerInstance { get; set; } = 5;

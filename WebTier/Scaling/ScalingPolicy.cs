@@ -19,7 +19,9 @@ public sealed record ScalingDecision(int Desired, string Reason);
 /// <see cref="ScalingOptions.MessagesPerInstance"/> messages; scale in to the minimum once the queue has been empty for
 /// the scale-in delay; stop part of the fleet only after a lower target has held for the cool-down. A trickle that
 /// brings instances back soon after each scale-in doubles the delay (up to its maximum), so a steady trickle keeps one
-/// instance instead of starting and stopping it for every message; a quiet spell resets it.
+/// instance instead of starting and stopping it for every message; a quiet spell resets it. With
+/// <see cref="ScalingOptions.MaxStartingInstances"/>, a scale-out starts no more than that many at once and the next
+/// ones as those become running.
 /// </summary>
 public sealed class ScalingPolicy(ScalingOptions options, TimeProvider time)
 {
@@ -55,7 +57,13 @@ public sealed class ScalingPolicy(ScalingOptions options, TimeProvider time)
                 _scaleInDelay = TimeSpan.FromTicks(Math.Min(_scaleInDelay.Ticks * 2, TimeSpan.FromSeconds(options.MaxScaleInDelaySeconds).Ticks));
             }
             _scaledInAt = null;
-            return new ScalingDecision(target, $"scale out: {load.Demand} message(s) need {target} instance(s) at {options.MessagesPerInstance} each");
+            var reason = $"scale out: {load.Demand} message(s) need {target} instance(s) at {options.MessagesPerInstance} each";
+            if (options.MaxStartingInstances > 0 && fleet.Size + options.MaxStartingInstances - fleet.Pending < target)
+            {
+                var desired = fleet.Size + Math.Max(0, options.MaxStartingInstances - fleet.Pending);
+                return new ScalingDecision(desired, $"{reason}, starting at most {options.MaxStartingInstances} at once");
+            }
+            return new ScalingDecision(target, reason);
         }
 
         if (load.Demand == 0)

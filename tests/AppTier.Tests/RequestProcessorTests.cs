@@ -43,7 +43,7 @@ public sealed class RequestProcessorTests : IAsyncLifetime
         var credentials = new BasicAWSCredentials(AccessKey, SecretKey);
         _s3 = new AmazonS3Client(credentials, new AmazonS3Config { ServiceURL = _emulator.ServiceUrl.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
         _sqs = new AmazonSQSClient(credentials, new AmazonSQSConfig { ServiceURL = _emulator.ServiceUrl.ToString(), AuthenticationRegion = "us-east-1" });
-        await new TopologyProvisioner(_s3, _sqs, NullLogger.Instance).ProvisionAsync(SystemTopology.For(_names), _ct);
+        await new TopologyProvisioner(_s3, _sqs, NullLogger.Instance).ProvisionAsync(SystemTopology.For(_names), functions: null, _ct);
         _requestQueue = (await _sqs.GetQueueUrlAsync(_names.RequestQueue, _ct)).QueueUrl;
         _replyQueue = (await _sqs.CreateQueueAsync(_names.ReplyQueueFor("test"), _ct)).QueueUrl;
 

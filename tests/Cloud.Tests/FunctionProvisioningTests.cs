@@ -96,8 +96,8 @@ public sealed class FunctionProvisioningTests : IAsyncLifetime
     }
 
     private Task Provision(CloudTopology topology, Func<string, FunctionPackage> packages) =>
-        new TopologyProvisioner(_cloud.S3, _cloud.Sqs, NullLogger.Instance,
-            new FunctionDeployment(_lambda, packages, function => $"arn:aws:iam::000000000000:role/{function}")).ProvisionAsync(topology, _ct);
+        new TopologyProvisioner(_cloud.S3, _cloud.Sqs, NullLogger.Instance)
+            .ProvisionAsync(topology, new FunctionDeployment(_lambda, packages, function => $"arn:aws:iam::000000000000:role/{function}"), _ct);
 
     /// <summary>Every function deployed from this package (written to a file, as packages are).</summary>
     private Func<string, FunctionPackage> Packages(byte[] zip)

@@ -25,7 +25,7 @@ public sealed class TopologyProvisionerTests : IAsyncLifetime
 
     public ValueTask DisposeAsync() => _cloud.DisposeAsync();
 
-    private Task Provision(CloudTopology topology) => new TopologyProvisioner(_s3, _sqs, NullLogger.Instance).ProvisionAsync(topology, _ct);
+    private Task Provision(CloudTopology topology) => new TopologyProvisioner(_s3, _sqs, NullLogger.Instance).ProvisionAsync(topology, functions: null, _ct);
 
     [Fact]
     public async Task CreatesEveryBucketQueueAndNotificationAndCanRunAgain()

@@ -111,16 +111,32 @@ public sealed class AutoScalerTests(EmulatorClients clients) : IClassFixture<Emu
         await Eventually.Until(() => _scaler!.Last.Desired == 2, s_timeout, "the autoscaler deciding with the new maximum");
     }
 
+    [Fact]
+    public async Task A_request_sent_to_an_empty_fleet_starts_an_instance_before_the_next_poll()
+    {
+        var queueUrl = (await clients.Sqs.CreateQueueAsync(_names.RequestQueue, Cancellation)).QueueUrl;
+        await Register($"{_names.Prefix}-app-1");
+        await StartScaler(pollIntervalMilliseconds: 60_000);
+        await Eventually.Until(() => _scaler!.Last.Reason != "not started", s_timeout, "the autoscaler's first look (fleet at zero)");
+        Assert.Equal(0, _scaler!.Last.Desired);
+
+        await clients.Sqs.SendMessageAsync(queueUrl, "request", Cancellation);
+        _scaler.RequestSent();
+
+        // The next poll is a minute away: only the nudge can start the instance within the timeout.
+        await Eventually.Until(async () => (await States()).Values.Single() == "pending", s_timeout, "the instance started for the request just sent");
+    }
+
     /// <summary>Starts the autoscaler on the web tier's own configuration path: settings bound from configuration,
     /// with <paramref name="overrides"/> read over them and again on change, as Program.cs does with Scaling:OverridesFile.</summary>
-    private async Task StartScaler(string? overrides = null)
+    private async Task StartScaler(string? overrides = null, int pollIntervalMilliseconds = 100)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             [SettingNames.Scaling.Enabled] = "true",
             [SettingNames.Scaling.MaxInstances] = "4",
             ["Scaling:MessagesPerInstance"] = "5",
-            ["Scaling:PollIntervalMilliseconds"] = "100",
+            ["Scaling:PollIntervalMilliseconds"] = pollIntervalMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Scaling:InstanceNamePattern"] = $"{_names.Prefix}-app-*",
         });
         if (overrides is not null)

@@ -142,6 +142,25 @@ public sealed class ScalingPolicyTests
         Assert.Equal(2, _policy.Decide(new QueueLoad(10, 0), new Fleet(1, 1)).Desired);
     }
 
+    [Fact]
+    public void A_limit_on_starting_instances_starts_a_deep_queue_s_fleet_a_few_at_a_time()
+    {
+        var options = new ScalingOptions { MaxInstances = 20, MessagesPerInstance = 5, MaxStartingInstances = 2 };
+        var policy = new ScalingPolicy(options, _time);
+        var deep = new QueueLoad(100, 0);
+
+        var first = policy.Decide(deep, new Fleet(0, 0));
+        Assert.Equal(2, first.Desired);
+        Assert.EndsWith("starting at most 2 at once", first.Reason, StringComparison.Ordinal);
+        Assert.Equal(2, policy.Decide(deep, new Fleet(0, 2)).Desired);
+        Assert.Equal(3, policy.Decide(deep, new Fleet(1, 1)).Desired);
+        Assert.Equal(4, policy.Decide(deep, new Fleet(2, 0)).Desired);
+        Assert.Equal(20, policy.Decide(deep, new Fleet(18, 0)).Desired);
+        Assert.Equal(20, policy.Decide(deep, new Fleet(19, 0)).Desired);
+        // A queue that needs fewer than the limit allows is served at once, as without one.
+        Assert.Equal(1, new ScalingPolicy(options, _time).Decide(new QueueLoad(3, 0), new Fleet(0, 0)).Desired);
+    }
+
     /// <summary>One controller step: time passes, the policy decides, and the fleet becomes what it asked for.</summary>
     private ScalingDecision Tick(int visible, int inFlight = 0, double advance = 0.5)
     {

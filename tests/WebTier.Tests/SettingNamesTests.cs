@@ -19,6 +19,7 @@ public sealed class SettingNamesTests
     {
         Assert.True(SettingBinding.Bind<ScalingOptions>(ScalingOptions.SectionName, SettingNames.Scaling.Enabled, "true").Enabled);
         Assert.Equal(7, SettingBinding.Bind<ScalingOptions>(ScalingOptions.SectionName, SettingNames.Scaling.MaxInstances, "7").MaxInstances);
+        Assert.Equal(2, SettingBinding.Bind<ScalingOptions>(ScalingOptions.SectionName, SettingNames.Scaling.MaxStartingInstances, "2").MaxStartingInstances);
         Assert.Equal("/tmp/s.json", SettingBinding.Bind<ScalingOptions>(ScalingOptions.SectionName, SettingNames.Scaling.OverridesFile, "/tmp/s.json").OverridesFile);
     }
 }
