@@ -23,7 +23,7 @@ internal static class BuiltProjects
     /// code runs as it is and every other method is compiled once by the optimising JIT. Under load this costs the least
     /// CPU per request (tiered code, with or without dynamic PGO, cost 1.3-3x as much over thousands of requests), and
     /// keeping the precompiled code costs nothing measurable against compiling everything, while the system is healthy
-    /// and an instance answers seconds sooner (bench/ServiceLaunch/REPORT.md). Set here rather than in the binaries
+    /// and an instance answers seconds sooner (bench/Startup/REPORT.md). Set here rather than in the binaries
     /// because the emulator alone, measured over minutes in bench/Emulator, is fastest with tiered dynamic PGO.
     /// </summary>
     public static IResourceBuilder<T> WithFullyOptimisedCode<T>(this IResourceBuilder<T> resource) where T : IResourceWithEnvironment =>

@@ -4,7 +4,7 @@
 # session: seconds from starting the AppHost until the web tier is healthy, and from sending a picture after a quiet
 # spell (no app-tier instance running) until its answer, which includes starting an instance. Writes
 # bench/Startup/REPORT.md. Needs port 8000 and the dashboard's ports free. Usage: bench/Startup/run.sh [--runs N]
-# [--baseline REV]. About 15 minutes with the defaults (the baseline is built in a worktree under artifacts/).
+# [--baseline REV]. About 15 minutes with the defaults (the baseline is built in a worktree under artifacts/, removed at the end).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=3
@@ -22,8 +22,10 @@ picture() { echo ".cache/face-api/package/demo/sample$1.jpg"; }
 
 current=$(pwd)
 baseline_dir="$current/artifacts/bench-startup-baseline"
-if [ ! -d "$baseline_dir" ]; then git worktree add --detach "$baseline_dir" "$baseline" >/dev/null; fi
-git -C "$baseline_dir" checkout --detach -q "$baseline"
+[ -d "$baseline_dir" ] && git worktree remove --force "$baseline_dir"
+git worktree add --detach "$baseline_dir" "$baseline" >/dev/null
+# The worktree (a second copy of the repository, with its builds) goes when the benchmark ends, however it ends.
+trap 'git worktree remove --force "$baseline_dir" 2>/dev/null || true' EXIT
 echo "Building this checkout and $baseline (with its functions' packages, so that neither start builds them)..."
 for dir in "$current" "$baseline_dir"; do
   (cd "$dir" && dotnet build AppHost/AppHost.csproj -c Debug -v quiet -nologo >/dev/null && dotnet run --project Lambdas/Packaging -v quiet >/dev/null)
