@@ -94,6 +94,13 @@ internal sealed class LambdaStore
         return _mappings.GetValueOrDefault(uuid) ?? throw LambdaErrors.MappingNotFound(uuid);
     }
 
+    /// <summary>Whether <paramref name="mapping"/> is still the mapping as stored, and enabled.</summary>
+    public bool IsCurrentAndEnabled(EventSourceMappingRecord mapping)
+    {
+        _store.AssertLocked();
+        return mapping.Enabled && _mappings.GetValueOrDefault(mapping.Uuid) == mapping;
+    }
+
     public List<EventSourceMappingRecord> Mappings()
     {
         _store.AssertLocked();

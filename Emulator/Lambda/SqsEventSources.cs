@@ -117,6 +117,9 @@ internal sealed class SqsEventSources(
             var (taken, changed, nextVisible) = await store.WriteAsync(changes =>
             {
                 if (sqs.FindQueue(queueName) is not { } queue) return ([], Task.Delay(TimeSpan.FromSeconds(1), clock), (long?)null);
+                // Deleted, disabled or changed since this poller started: it takes nothing from the moment that change
+                // is made (the same lock orders the two), though the poller itself is stopped a little later.
+                if (!lambda.IsCurrentAndEnabled(mapping)) return ([], Task.Delay(TimeSpan.FromMilliseconds(100), clock), (long?)null);
                 var messages = sqs.Receive(changes, queue, mapping.BatchSize - received.Count, queue.Settings.VisibilityTimeout, now.ToUnixTimeMilliseconds());
                 return (messages.Select(m => new ReceivedMessage(m.Content, m.State, new ReceiptHandle(queue.Name, m.Sequence, m.State.ReceiptNonce!).ToString())).ToList(),
                     queue.Changed, queue.NextVisibleAt());
