@@ -53,6 +53,8 @@ internal sealed partial class AutoScaler(IAmazonSQS sqs, IAmazonEC2 ec2, Topolog
         string? lastReason = null;
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(_options.PollIntervalMilliseconds), time);
         var tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
+        // One wait for a nudge at a time, kept across polls: a new one per poll would pile up in the channel while idle.
+        var nudged = _nudges.Reader.WaitToReadAsync(stoppingToken).AsTask();
         do
         {
             try
@@ -76,8 +78,12 @@ internal sealed partial class AutoScaler(IAmazonSQS sqs, IAmazonEC2 ec2, Topolog
         // The next poll, or sooner when nudged.
         async Task<bool> NextStepAsync()
         {
-            await Task.WhenAny(tick, _nudges.Reader.WaitToReadAsync(stoppingToken).AsTask());
-            _nudges.Reader.TryRead(out _);
+            await Task.WhenAny(tick, nudged);
+            if (nudged.IsCompleted)
+            {
+                _nudges.Reader.TryRead(out _);
+                nudged = _nudges.Reader.WaitToReadAsync(stoppingToken).AsTask();
+            }
             if (!tick.IsCompleted)
             {
                 return true;
