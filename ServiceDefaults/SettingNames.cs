@@ -36,6 +36,16 @@ public static class SettingNames
         public const string InstanceId = Section + ":InstanceId";
     }
 
+    /// <summary>The web tier's FrontDoorOptions: API key and rate limits.</summary>
+    public static class FrontDoor
+    {
+        public const string Section = "FrontDoor";
+        public const string ApiKey = Section + ":ApiKey";
+        public const string KeyRequiredFor = Section + ":KeyRequiredFor";
+        public const string RequestsPerSecond = Section + ":RequestsPerSecond";
+        public const string Burst = Section + ":Burst";
+    }
+
     /// <summary>The web tier's ScalingOptions: the app tier's autoscaler.</summary>
     public static class Scaling
     {

@@ -1,6 +1,7 @@
 using Amazon.S3;
 using FaceRecognition.Cloud.Messaging;
 using FaceRecognition.Cloud.Topology;
+using FaceRecognition.WebTier.FrontDoor;
 
 namespace FaceRecognition.WebTier;
 
@@ -23,9 +24,9 @@ internal static class Endpoints
             return outcome.Problem is { } error
                 ? Results.Text(error.Detail + "\n", "text/plain", statusCode: error.Status)
                 : Results.Text($"{upload!.Stem}:{outcome.Reply!.Name}", "text/plain");
-        }).DisableAntiforgery().ExcludeFromDescription();
+        }).DisableAntiforgery().ExcludeFromDescription().RequireApiKey(KeyRequiredFor.All);
 
-        var api = app.MapGroup("/api");
+        var api = app.MapGroup("/api").RequireApiKey(KeyRequiredFor.Api);
         api.MapPost("/recognitions", async (HttpRequest request, UploadReader reader, RecognitionClient client, CancellationToken cancellationToken) =>
         {
             var (upload, problem) = await reader.ReadAsync(request, "file", cancellationToken);

@@ -2,6 +2,7 @@ using Amazon.S3;
 using FaceRecognition.Cloud.Storage;
 using FaceRecognition.Cloud.Topology;
 using FaceRecognition.Identities;
+using FaceRecognition.WebTier.FrontDoor;
 
 namespace FaceRecognition.WebTier;
 
@@ -13,7 +14,7 @@ internal static class IdentityEndpoints
 {
     public static void MapIdentityEndpoints(this WebApplication app)
     {
-        var identities = app.MapGroup("/api/identities");
+        var identities = app.MapGroup("/api/identities").RequireApiKey(KeyRequiredFor.Api);
 
         identities.MapPost("/{name}/faces", async (string name, HttpRequest request, UploadReader reader, RecognitionClient client, CancellationToken cancellationToken) =>
         {
@@ -45,7 +46,8 @@ internal static class IdentityEndpoints
             }
         })
         .DisableAntiforgery()
-        .WithSummary("Enrol one or more pictures (any multipart field names) as faces of {name}.")
+        .RequireApiKey(KeyRequiredFor.Changes)
+        .WithSummary("Enrol one or more pictures (any multipart field names) as faces of {name} (needs the API key).")
         .Produces<EnrollmentResponse>()
         .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
         .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
@@ -68,7 +70,8 @@ internal static class IdentityEndpoints
             var outcome = await CloudOutcome.Of(() => client.ForgetAsync(name, cancellationToken));
             return outcome.Problem is { } failure ? Problem(failure.Status, failure.Detail) : Results.NoContent();
         })
-        .WithSummary("Forget an identity and all its faces.")
+        .RequireApiKey(KeyRequiredFor.Changes)
+        .WithSummary("Forget an identity and all its faces (needs the API key).")
         .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
         .ProducesProblem(StatusCodes.Status504GatewayTimeout);
     }

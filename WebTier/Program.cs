@@ -1,6 +1,7 @@
 using FaceRecognition.Cloud;
 using FaceRecognition.ServiceDefaults;
 using FaceRecognition.WebTier;
+using FaceRecognition.WebTier.FrontDoor;
 using FaceRecognition.WebTier.Scaling;
 
 // The web tier: takes pictures over HTTP, hands them to the app tier through S3 and SQS, answers with the reply;
@@ -36,11 +37,13 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<Amazon.EC2.IAmazonEC2>(sp => FaceRecognition.WebTier.Scaling.Ec2Clients.Create(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AwsOptions>>().Value));
 builder.Services.AddSingleton<FaceRecognition.WebTier.Scaling.AutoScaler>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<FaceRecognition.WebTier.Scaling.AutoScaler>());
+builder.AddFrontDoor();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
 app.UseExceptionHandler();
+app.UseFrontDoor();
 app.MapOpenApi("/api/openapi.json");
 app.MapDefaultEndpoints();
 app.MapRecognitionEndpoints();

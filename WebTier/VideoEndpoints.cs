@@ -3,6 +3,7 @@ using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using FaceRecognition.Cloud.Topology;
+using FaceRecognition.WebTier.FrontDoor;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
@@ -18,7 +19,7 @@ internal static class VideoEndpoints
 {
     public static void MapVideoEndpoints(this WebApplication app)
     {
-        var videos = app.MapGroup("/api/videos");
+        var videos = app.MapGroup("/api/videos").RequireApiKey(KeyRequiredFor.Api);
         videos.MapPost("/", UploadAsync)
             .DisableAntiforgery()
             .WithSummary("Upload an MP4 video (multipart, one file under any field name); its name is written to the output bucket.")

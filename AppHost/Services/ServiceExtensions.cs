@@ -12,20 +12,25 @@ public static class ServiceExtensions
     public const string VideoSplitName = TopologyNames.VideoSplitFunction;
     public const string FaceRecognitionName = TopologyNames.FaceRecognitionFunction;
 
+    /// <summary>The web tier's API key (<c>X-Api-Key</c>): generated on the first run and kept in the AppHost's user
+    /// secrets; <c>Parameters__api-key</c> sets it, <c>scripts/api-key.sh</c> prints it.</summary>
+    public const string ApiKeyParameter = "api-key";
+
     /// <summary>The image path: the web tier on port 8000 and the app-tier instances, all on the cloud, started as
     /// <c>Services:Launch</c> says (<see cref="ServiceLaunch"/>).</summary>
     public static void AddImagePath(this IDistributedApplicationBuilder builder, CloudResource cloud)
     {
         var settings = ServiceSettings.From(builder.Configuration);
         var launch = ServiceLaunchExtensions.From(builder.Configuration);
+        var apiKey = builder.AddParameter(ApiKeyParameter, new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
 
         var replicasWithOwnReplyQueues = new List<string>();
         for (var i = 1; i <= settings.WebTierReplicas; i++)
         {
             var (name, port) = (i == 1 ? WebTierName : $"{WebTierName}-{i}", i == 1 ? settings.WebTierPort : null);
             var ownReplyQueue = launch == ServiceLaunch.Project
-                ? builder.AddServiceProject<Projects.WebTier>(name, port).AsEc2Instance(cloud, i).ConfigureWebTier(builder, cloud, settings, first: i == 1)
-                : builder.AddBuiltProject<Projects.WebTier>(name, "FaceRecognition.WebTier", port).AsEc2Instance(cloud, i).ConfigureWebTier(builder, cloud, settings, first: i == 1);
+                ? builder.AddServiceProject<Projects.WebTier>(name, port).AsEc2Instance(cloud, i).ConfigureWebTier(builder, cloud, settings, apiKey, first: i == 1)
+                : builder.AddBuiltProject<Projects.WebTier>(name, "FaceRecognition.WebTier", port).AsEc2Instance(cloud, i).ConfigureWebTier(builder, cloud, settings, apiKey, first: i == 1);
             if (ownReplyQueue)
             {
                 replicasWithOwnReplyQueues.Add(name);
@@ -60,10 +65,11 @@ public static class ServiceExtensions
 
     /// <returns>Whether this web tier reads its own reply queue (every replica but the first).</returns>
     private static bool ConfigureWebTier<T>(this IResourceBuilder<T> webTier, IDistributedApplicationBuilder builder, CloudResource cloud,
-        ServiceSettings settings, bool first) where T : IResourceWithEnvironment, IResourceWithEndpoints, IResourceWithWaitSupport
+        ServiceSettings settings, IResourceBuilder<ParameterResource> apiKey, bool first) where T : IResourceWithEnvironment, IResourceWithEndpoints, IResourceWithWaitSupport
     {
         webTier.WithCloud(cloud, SystemPermissions.WebTier)
             .WithEnvironment(SettingNames.Variable(SettingNames.WebTier.Mode), settings.Mode)
+            .WithEnvironment(SettingNames.Variable(SettingNames.FrontDoor.ApiKey), apiKey)
             .WithExternalHttpEndpoints()
             .WithUrls(context =>
             {
@@ -92,9 +98,12 @@ public static class ServiceExtensions
                 webTier.WithEnvironment(variable, value);
             }
         }
-        foreach (var (variable, value) in ServiceSettings.PassThrough(builder.Configuration, SettingNames.WebTier.Section))
+        foreach (var section in new[] { SettingNames.WebTier.Section, SettingNames.FrontDoor.Section })
         {
-            webTier.WithEnvironment(variable, value);
+            foreach (var (variable, value) in ServiceSettings.PassThrough(builder.Configuration, section))
+            {
+                webTier.WithEnvironment(variable, value);
+            }
         }
         return !first;
     }

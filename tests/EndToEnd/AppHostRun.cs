@@ -18,6 +18,7 @@ public sealed class AppHostRun : IAsyncDisposable
 {
     public const string AccessKey = "AKIAENDTOENDTEST0001";
     public const string SecretKey = "end-to-end-test-secret-key";
+    public const string ApiKey = "end-to-end-test-api-key-00001";
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     private AppHostRun(DistributedApplication app, string dataDirectory, string cloudResource)
@@ -48,6 +49,14 @@ public sealed class AppHostRun : IAsyncDisposable
     public Task<ResourceEvent> WebTierHealthy(CancellationToken cancellationToken) =>
         App.ResourceNotifications.WaitForResourceHealthyAsync(ServiceExtensions.WebTierName, cancellationToken).WaitAsync(StartTimeout, cancellationToken);
 
+    /// <summary>A client of the web tier that sends the system's API key (<c>X-Api-Key</c>), as enrolment and deletion need.</summary>
+    public HttpClient KeyedWebTierClient(TimeSpan timeout)
+    {
+        var client = new HttpClient { BaseAddress = WebTierUrl, Timeout = timeout };
+        client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        return client;
+    }
+
     /// <summary>The process id of a running project or executable resource, as the dashboard shows it.</summary>
     public static int ProcessId(CustomResourceSnapshot snapshot) =>
         Convert.ToInt32(snapshot.Properties.Single(p => p.Name == "executable.pid").Value, System.Globalization.CultureInfo.InvariantCulture);
@@ -61,6 +70,7 @@ public sealed class AppHostRun : IAsyncDisposable
             $"--Emulator:DataDirectory={dataDirectory}",
             $"--Parameters:{CloudExtensions.AccessKeyParameter}={AccessKey}",
             $"--Parameters:{CloudExtensions.SecretKeyParameter}={SecretKey}",
+            $"--Parameters:{ServiceExtensions.ApiKeyParameter}={ApiKey}",
             "--Services:Launch=built",
             .. extraArguments,
         ];

@@ -20,7 +20,7 @@ public sealed class IdentityTests
         var data = Directory.CreateTempSubdirectory("facerec-e2e-").FullName;
         await using var run = await AppHostRun.StartAsync(data, _ct);
         await run.WebTierHealthy(_ct);
-        using var http = new HttpClient { BaseAddress = run.WebTierUrl, Timeout = TimeSpan.FromMinutes(2) };
+        using var http = run.KeyedWebTierClient(TimeSpan.FromMinutes(2));
 
         var first = await Enroll(http, "Ann", ("a", tight, "ann.png"));
         var second = await Enroll(http, "Ann", ("x", wide, "ann-wide.png"), ("y", group, "group.jpg"));

@@ -19,7 +19,7 @@ internal sealed class VideoRun(AppHostRun run) : IDisposable
 
     public TopologyNames Names { get; } = new(TopologyNames.DefaultPrefix);
 
-    public HttpClient Http { get; } = new() { BaseAddress = run.WebTierUrl, Timeout = TimeSpan.FromMinutes(2) };
+    public HttpClient Http { get; } = run.KeyedWebTierClient(TimeSpan.FromMinutes(2));
 
     public AmazonS3Client S3 { get; } = run.S3();
 
