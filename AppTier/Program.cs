@@ -28,6 +28,7 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<GalleryCache>());
 builder.Services.AddSingleton<Recognition>();
 builder.Services.AddQueueConsumer();
 builder.Services.AddSingleton<Enrollment>();
+builder.Services.AddSingleton<PictureAnalysis>();
 builder.Services.AddSingleton<RequestProcessor>();
 builder.Services.AddHostedService<RequestWorker>();
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(25));

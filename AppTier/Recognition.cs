@@ -41,12 +41,18 @@ internal sealed class Recognition(IServiceProvider services, IOptions<Recognitio
                 : RecognitionReply.Failure(request.Id, ReplyErrorCodes.NotInTable, $"'{stem}' is not in the lookup table.");
         }
 
-        var result = _engine.Value.Recognize(picture, gallery.Current);
-        var faces = result.Faces.Select(f => new ReplyFace(
-            [Round(f.Face.Box.X), Round(f.Face.Box.Y), Round(f.Face.Box.Width), Round(f.Face.Box.Height)],
-            MathF.Round((float)f.Face.Score, 3), f.Name, f.Distance is { } d ? MathF.Round(d, 3) : null)).Take(10).ToArray();
-        return new RecognitionReply(RecognitionRequest.Version, request.Id, result.Answer, result.Kind.ToString(), faces, null, null);
+        var engine = _engine.Value;
+        var threshold = request.Threshold ?? engine.Options.MatchThreshold;
+        var result = engine.Recognize(picture, gallery.Current, threshold);
+        var faces = result.Faces.Take(request.MaxFaces ?? DefaultMaxFaces)
+            .Select(f => ReplyFaces.Of(f.Face, f.Name, f.Distance, request.Landmarks == true)).ToArray();
+        return new RecognitionReply(RecognitionRequest.Version, request.Id, result.Answer, result.Kind.ToString(), faces, null, null,
+            Threshold: threshold, Width: result.Width, Height: result.Height);
     }
 
-    private static float Round(double value) => MathF.Round((float)value, 1);
+    /// <summary>Faces in a reply when the request does not say (the most confident first).</summary>
+    public const int DefaultMaxFaces = 10;
+
+    /// <summary>The engine, for the other jobs on pictures (detection, verification).</summary>
+    public FaceRecognizer Engine => _engine.Value;
 }

@@ -19,7 +19,7 @@ namespace FaceRecognition.AppTier;
 /// that no client waits in silence.
 /// </summary>
 internal sealed partial class RequestProcessor(IAmazonS3 s3, IAmazonSQS sqs, SqsBatcher batcher, TopologyNames names, Recognition recognition,
-    Enrollment enrollment, IOptions<AppTierOptions> options, ILogger<RequestProcessor> logger)
+    Enrollment enrollment, PictureAnalysis analysis, IOptions<AppTierOptions> options, ILogger<RequestProcessor> logger)
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _replyQueueUrls = new(StringComparer.Ordinal);
 
@@ -50,6 +50,9 @@ internal sealed partial class RequestProcessor(IAmazonS3 s3, IAmazonSQS sqs, Sqs
             {
                 RecognitionMode.Enroll => await enrollment.EnrollAsync(request, cancellationToken),
                 RecognitionMode.Forget => await enrollment.ForgetAsync(request, cancellationToken),
+                RecognitionMode.Detect => await OnPictureAsync(request, picture => analysis.DetectAsync(request, picture, cancellationToken), cancellationToken),
+                RecognitionMode.Verify => await OnPictureAsync(request, picture => analysis.VerifyAsync(request, picture,
+                    key => DownloadAsync(request with { Key = key }, cancellationToken), cancellationToken), cancellationToken),
                 _ => await RecognizeAsync(request, cancellationToken),
             };
         }
@@ -104,6 +107,24 @@ internal sealed partial class RequestProcessor(IAmazonS3 s3, IAmazonSQS sqs, Sqs
         {
             Timings = new ReplyTimings(Math.Round(downloaded, 1), Math.Round(recognised - downloaded, 1), Math.Round(total - recognised, 1), Math.Round(total, 1)),
         };
+    }
+
+    /// <summary>Downloads the request's picture and runs a job on it that stores no answer; a refused picture is a bad-image reply.</summary>
+    private async Task<RecognitionReply> OnPictureAsync(RecognitionRequest request, Func<byte[], Task<RecognitionReply>> job, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var picture = await DownloadAsync(request, cancellationToken);
+        var downloaded = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        try
+        {
+            var reply = await job(picture);
+            var total = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            return reply with { Timings = new ReplyTimings(Math.Round(downloaded, 1), Math.Round(total - downloaded, 1), 0, Math.Round(total, 1)) };
+        }
+        catch (ImageRejectedException e)
+        {
+            return RecognitionReply.Failure(request.Id, ReplyErrorCodes.BadImage, e.Message);
+        }
     }
 
     private async Task<byte[]> DownloadAsync(RecognitionRequest request, CancellationToken cancellationToken)

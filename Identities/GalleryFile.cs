@@ -8,15 +8,19 @@ namespace FaceRecognition.Identities;
 /// The gallery's file format (little-endian), small and checked on load:
 /// <code>
 /// "FRGALLRY"                      8 bytes, magic
-/// version u16 = 1, dimension u16 = 128
+/// version u16 = 2, dimension u16 = 128
 /// identity count u32
-/// per identity: name length u8, name (ASCII, IdentityName rules), face count u32, face count x 128 float32
+/// per identity: name length u8, name (ASCII, IdentityName rules), face count u32, then per face:
+///   id 8 bytes, enrolled at i64 (Unix milliseconds), source length u8, source (UTF-8), 128 float32
 /// CRC-32 (IEEE) of every byte before it, u32
 /// </code>
+/// Version 1 (no id, time or source per face: the 128 floats alone) still loads; its faces get ids derived from the
+/// identity and the face's position, so they are the same at every load until the gallery is saved as version 2.
 /// </summary>
 public sealed partial class Gallery
 {
-    private const ushort FormatVersion = 1;
+    private const ushort FormatVersion = 2;
+    private const ushort FirstFormatVersion = 1;
     private static ReadOnlySpan<byte> Magic => "FRGALLRY"u8;
 
     public void Save(Stream destination)
@@ -36,6 +40,12 @@ public sealed partial class Gallery
             writer.Write((uint)rows.Length);
             foreach (var row in rows)
             {
+                var face = snapshot.Faces[row];
+                writer.Write(Convert.FromHexString(face.Id));
+                writer.Write(face.EnrolledAt.ToUnixTimeMilliseconds());
+                var source = Encoding.UTF8.GetBytes(face.Source);
+                writer.Write((byte)source.Length);
+                writer.Write(source);
                 foreach (var value in snapshot.Vectors.AsSpan(row * Dimension, Dimension))
                 {
                     writer.Write(value);
@@ -81,7 +91,7 @@ public sealed partial class Gallery
         var reader = new SpanReader(body[Magic.Length..]);
         var version = reader.UInt16();
         var dimension = reader.UInt16();
-        if (version != FormatVersion || dimension != Dimension)
+        if (version is not (FormatVersion or FirstFormatVersion) || dimension != Dimension)
         {
             throw new InvalidDataException($"Gallery format {version} with {dimension}-D faces is not supported (expected {FormatVersion}, {Dimension}).");
         }
@@ -100,13 +110,17 @@ public sealed partial class Gallery
                 throw new InvalidDataException($"The gallery file claims {faces} faces for '{name}' but is shorter than that.");
             }
             var descriptors = new float[faces][];
+            var records = new EnrolledFace[faces];
             for (var f = 0; f < faces; f++)
             {
+                records[f] = version == FirstFormatVersion
+                    ? new EnrolledFace(FirstFormatFaceId(name, f), DateTimeOffset.UnixEpoch, "")
+                    : ReadFace(ref reader, name);
                 descriptors[f] = reader.Floats(Dimension);
             }
             if (faces > 0)
             {
-                gallery.Enroll(name, descriptors);
+                gallery.Add(name, descriptors, records);
             }
         }
         if (!reader.AtEnd)
@@ -115,6 +129,29 @@ public sealed partial class Gallery
         }
         return gallery;
     }
+
+    private static EnrolledFace ReadFace(ref SpanReader reader, string name)
+    {
+        var id = Convert.ToHexStringLower(reader.Bytes(8));
+        var milliseconds = reader.Int64();
+        if (milliseconds < 0 || milliseconds > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
+        {
+            throw new InvalidDataException($"A face of '{name}' has an enrolment time out of range.");
+        }
+        string source;
+        try
+        {
+            source = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(reader.Bytes(reader.Byte()));
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new InvalidDataException($"A face of '{name}' names its source picture in bytes that are not UTF-8.");
+        }
+        return new EnrolledFace(id, DateTimeOffset.FromUnixTimeMilliseconds(milliseconds), source);
+    }
+
+    private static string FirstFormatFaceId(string name, int index) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes($"{name}/{index}"))[..8]);
 
     public static Gallery LoadFromFile(string path)
     {
@@ -135,6 +172,8 @@ public sealed partial class Gallery
         public ushort UInt16() => BinaryPrimitives.ReadUInt16LittleEndian(Bytes(2));
 
         public uint UInt32() => BinaryPrimitives.ReadUInt32LittleEndian(Bytes(4));
+
+        public long Int64() => BinaryPrimitives.ReadInt64LittleEndian(Bytes(8));
 
         public float[] Floats(int count)
         {

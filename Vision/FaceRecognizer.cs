@@ -51,22 +51,24 @@ public sealed class FaceRecognizer : IDisposable
     public IReadOnlyList<AnalyzedFace> Analyze(RgbImage image) => Analyze(image, out _);
 
     /// <exception cref="ImageRejectedException">Not a usable picture.</exception>
-    public RecognitionResult Recognize(ReadOnlySpan<byte> encoded, Gallery gallery)
+    public RecognitionResult Recognize(ReadOnlySpan<byte> encoded, Gallery gallery, float? threshold = null)
     {
         var start = Stopwatch.GetTimestamp();
         var image = Decode(encoded);
         var decodeMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        var result = Recognize(image, gallery);
+        var result = Recognize(image, gallery, threshold);
         return result with { Timings = result.Timings with { DecodeMs = decodeMs } };
     }
 
-    public RecognitionResult Recognize(RgbImage image, Gallery gallery)
+    /// <summary>Every face with its identity, matched within <paramref name="threshold"/> (default: the configured
+    /// <see cref="VisionOptions.MatchThreshold"/>).</summary>
+    public RecognitionResult Recognize(RgbImage image, Gallery gallery, float? threshold = null)
     {
         var faces = Analyze(image, out var timings);
         var start = Stopwatch.GetTimestamp();
         var recognized = faces.Select(face =>
         {
-            var match = gallery.Identify(face.Descriptor, _options.MatchThreshold);
+            var match = gallery.Identify(face.Descriptor, threshold ?? _options.MatchThreshold);
             return new RecognizedFace(face, match.Name, match.Nearest?.Distance);
         }).ToArray();
         timings = timings with { MatchMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds };

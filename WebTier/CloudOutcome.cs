@@ -21,7 +21,7 @@ internal sealed record CloudOutcome(string RequestId, RecognitionReply? Reply, U
             {
                 ReplyErrorCodes.BadImage => StatusCodes.Status415UnsupportedMediaType,
                 ReplyErrorCodes.NotInTable or ReplyErrorCodes.NotEnrolled => StatusCodes.Status404NotFound,
-                ReplyErrorCodes.NoFace => StatusCodes.Status422UnprocessableEntity,
+                ReplyErrorCodes.NoFace or ReplyErrorCodes.NoFaceInPicture => StatusCodes.Status422UnprocessableEntity,
                 _ => StatusCodes.Status502BadGateway,
             };
             var detail = string.Join(" ", [$"Request {id}: {error.Message}", .. reply.Notes ?? []]);

@@ -29,21 +29,27 @@ internal static class Endpoints
         var api = app.MapGroup("/api").RequireApiKey(KeyRequiredFor.Api);
         api.MapPost("/recognitions", async (HttpRequest request, UploadReader reader, RecognitionClient client, CancellationToken cancellationToken) =>
         {
+            var (faceOptions, queryProblem) = FaceQuery.Parse(request.Query, landmarksByDefault: false);
+            if (queryProblem is not null)
+            {
+                return Problem(queryProblem);
+            }
             var (upload, problem) = await reader.ReadAsync(request, "file", cancellationToken);
             if (problem is not null)
             {
                 return Problem(problem);
             }
-            var outcome = await Recognize(client, upload!, cancellationToken);
+            var outcome = await Recognize(client, upload!, cancellationToken, faceOptions);
             if (outcome.Problem is { } error)
             {
                 return Problem(error);
             }
             var reply = outcome.Reply!;
-            return TypedResults.Ok(new RecognitionResponse(outcome.RequestId, upload!.Stem, reply.Name!, reply.Kind ?? "", reply.Faces ?? [], reply.Timings));
+            return TypedResults.Ok(new RecognitionResponse(outcome.RequestId, upload!.Stem, reply.Name!, reply.Kind ?? "", reply.Faces ?? [], reply.Timings,
+                reply.Threshold, reply.Width, reply.Height));
         })
         .DisableAntiforgery()
-        .WithSummary("Recognise the faces of a picture (multipart field 'file').")
+        .WithSummary("Recognise the faces of a picture (multipart field 'file'); threshold (default 0.55), maxFaces (default 10) and landmarks (default false) as query parameters.")
         .Produces<RecognitionResponse>()
         .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
         .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
@@ -68,21 +74,25 @@ internal static class Endpoints
         })
         .WithSummary("The stored answer for a file stem, from the output bucket.")
         .Produces<StoredResult>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapFaceEndpoints();
     }
 
-    private static async Task<CloudOutcome> Recognize(RecognitionClient client, Upload upload, CancellationToken cancellationToken)
+    private static async Task<CloudOutcome> Recognize(RecognitionClient client, Upload upload, CancellationToken cancellationToken, FaceOptions? faceOptions = null)
     {
         await using (upload.Content)
         {
-            return await CloudOutcome.Of(() => client.RecognizeAsync(upload.Stem, upload.Extension, upload.Content, cancellationToken));
+            return await CloudOutcome.Of(() => client.RecognizeAsync(upload.Stem, upload.Extension, upload.Content, cancellationToken, faceOptions));
         }
     }
 
     private static IResult Problem(UploadProblem problem) => TypedResults.Problem(problem.Detail, statusCode: problem.Status);
 }
 
-/// <summary>The JSON answer of <c>POST /api/recognitions</c>.</summary>
-public sealed record RecognitionResponse(string RequestId, string Stem, string Answer, string Kind, ReplyFace[] Faces, ReplyTimings? Timings);
+/// <summary>The JSON answer of <c>POST /api/recognitions</c>: the answer, every face (most confident first) with its
+/// name and distance, the threshold used (model mode) and the picture's size, upright.</summary>
+public sealed record RecognitionResponse(string RequestId, string Stem, string Answer, string Kind, ReplyFace[] Faces, ReplyTimings? Timings,
+    float? Threshold = null, int? Width = null, int? Height = null);
 
 /// <summary>The answer stored in the output bucket for a stem.</summary>
 public sealed record StoredResult(string Stem, string Name);

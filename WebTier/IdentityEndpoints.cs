@@ -35,7 +35,7 @@ internal static class IdentityEndpoints
                     return Problem(failure.Status, failure.Detail);
                 }
                 var reply = outcome.Reply!;
-                return TypedResults.Ok(new EnrollmentResponse(outcome.RequestId, name, reply.Enrolled ?? 0, reply.Notes ?? []));
+                return TypedResults.Ok(new EnrollmentResponse(outcome.RequestId, name, reply.Enrolled ?? 0, reply.Notes ?? [], reply.FaceIds ?? []));
             }
             finally
             {
@@ -54,12 +54,57 @@ internal static class IdentityEndpoints
 
         identities.MapGet("/", async (IAmazonS3 s3, TopologyNames names, CancellationToken cancellationToken) =>
         {
-            var (bytes, _) = await ObjectUpdater.ReadAsync(s3, names.GalleryBucket, TopologyNames.GalleryObjectKey, cancellationToken);
-            var gallery = bytes is null ? new Gallery() : Gallery.Load(new MemoryStream(bytes));
+            var gallery = await ReadGalleryAsync(s3, names, cancellationToken);
             return TypedResults.Ok(gallery.Identities.Select(i => new IdentitySummary(i.Name, i.Faces)).ToArray());
         })
         .WithSummary("Every enrolled identity with its number of faces.")
         .Produces<IdentitySummary[]>();
+
+        identities.MapGet("/{name}", async (string name, IAmazonS3 s3, TopologyNames names, CancellationToken cancellationToken) =>
+        {
+            if (!IdentityName.IsValid(name))
+            {
+                return Problem(StatusCodes.Status400BadRequest, $"'{name}' is not a valid name.");
+            }
+            var gallery = await ReadGalleryAsync(s3, names, cancellationToken);
+            if (gallery.FacesOf(name) is not { } faces)
+            {
+                return Problem(StatusCodes.Status404NotFound, $"'{name}' is not enrolled.");
+            }
+            return TypedResults.Ok(new IdentityDetails(name, [.. faces.Select(f => new FaceSummary(f.Id,
+                f.EnrolledAt == DateTimeOffset.UnixEpoch ? null : f.EnrolledAt, f.Source,
+                $"/api/identities/{name}/faces/{f.Id}/thumbnail"))]));
+        })
+        .WithSummary("An identity's enrolled faces: id, when, the picture each came from, and its thumbnail's address.")
+        .Produces<IdentityDetails>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        identities.MapGet("/{name}/faces/{id}/thumbnail", async (string name, string id, IAmazonS3 s3, TopologyNames names, CancellationToken cancellationToken) =>
+        {
+            if (!IdentityName.IsValid(name) || !EnrolledFace.IsValidId(id))
+            {
+                return Problem(StatusCodes.Status400BadRequest, $"'{name}' is not a valid name or '{id}' not a face id (16 hex digits).");
+            }
+            var (bytes, _) = await ObjectUpdater.ReadAsync(s3, names.GalleryBucket, TopologyNames.FaceThumbnailKey(name, id), cancellationToken);
+            return bytes is null
+                ? Problem(StatusCodes.Status404NotFound, $"No thumbnail of face '{id}' of '{name}'.")
+                : Results.File(bytes, "image/jpeg");
+        })
+        .WithSummary("The thumbnail (JPEG) of an enrolled face.")
+        .Produces(StatusCodes.Status200OK, contentType: "image/jpeg").ProducesProblem(StatusCodes.Status404NotFound);
+
+        identities.MapDelete("/{name}/faces/{id}", async (string name, string id, RecognitionClient client, CancellationToken cancellationToken) =>
+        {
+            if (!IdentityName.IsValid(name) || !EnrolledFace.IsValidId(id))
+            {
+                return Problem(StatusCodes.Status400BadRequest, $"'{name}' is not a valid name or '{id}' not a face id (16 hex digits).");
+            }
+            var outcome = await CloudOutcome.Of(() => client.ForgetAsync(name, id, cancellationToken));
+            return outcome.Problem is { } failure ? Problem(failure.Status, failure.Detail) : Results.NoContent();
+        })
+        .RequireApiKey(KeyRequiredFor.Changes)
+        .WithSummary("Remove one enrolled face (the identity too when it was its last; needs the API key).")
+        .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+        .ProducesProblem(StatusCodes.Status504GatewayTimeout);
 
         identities.MapDelete("/{name}", async (string name, RecognitionClient client, CancellationToken cancellationToken) =>
         {
@@ -67,7 +112,7 @@ internal static class IdentityEndpoints
             {
                 return Problem(StatusCodes.Status400BadRequest, $"'{name}' is not a valid name.");
             }
-            var outcome = await CloudOutcome.Of(() => client.ForgetAsync(name, cancellationToken));
+            var outcome = await CloudOutcome.Of(() => client.ForgetAsync(name, faceId: null, cancellationToken));
             return outcome.Problem is { } failure ? Problem(failure.Status, failure.Detail) : Results.NoContent();
         })
         .RequireApiKey(KeyRequiredFor.Changes)
@@ -76,9 +121,21 @@ internal static class IdentityEndpoints
         .ProducesProblem(StatusCodes.Status504GatewayTimeout);
     }
 
+    private static async Task<Gallery> ReadGalleryAsync(IAmazonS3 s3, TopologyNames names, CancellationToken cancellationToken)
+    {
+        var (bytes, _) = await ObjectUpdater.ReadAsync(s3, names.GalleryBucket, TopologyNames.GalleryObjectKey, cancellationToken);
+        return bytes is null ? new Gallery() : Gallery.Load(new MemoryStream(bytes));
+    }
+
     private static IResult Problem(int status, string detail) => TypedResults.Problem(detail, statusCode: status);
 }
 
-public sealed record EnrollmentResponse(string RequestId, string Name, int Enrolled, string[] Skipped);
+public sealed record EnrollmentResponse(string RequestId, string Name, int Enrolled, string[] Skipped, string[] FaceIds);
+
+/// <summary>An enrolled face: its id, when it was enrolled (null for faces from before ids were kept), the name of the
+/// picture it came from, and the address of its thumbnail.</summary>
+public sealed record FaceSummary(string Id, DateTimeOffset? EnrolledAt, string Source, string Thumbnail);
+
+public sealed record IdentityDetails(string Name, FaceSummary[] Faces);
 
 public sealed record IdentitySummary(string Name, int Faces);

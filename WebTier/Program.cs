@@ -3,6 +3,7 @@ using FaceRecognition.ServiceDefaults;
 using FaceRecognition.WebTier;
 using FaceRecognition.WebTier.FrontDoor;
 using FaceRecognition.WebTier.Scaling;
+using Scalar.AspNetCore;
 
 // The web tier: takes pictures over HTTP, hands them to the app tier through S3 and SQS, answers with the reply;
 // takes videos into the video input bucket, where S3 events start the functions.
@@ -45,6 +46,8 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseFrontDoor();
 app.MapOpenApi("/api/openapi.json");
+// The API reference page, served with its script from this process (no CDN): /api/reference.
+app.MapScalarApiReference("/api/reference", reference => reference.WithOpenApiRoutePattern("/api/openapi.json").WithTitle("FaceRecognition API"));
 app.MapDefaultEndpoints();
 app.MapRecognitionEndpoints();
 app.MapIdentityEndpoints();

@@ -29,11 +29,47 @@ internal sealed class RecognitionClient(IAmazonS3 s3, IAmazonSQS sqs, SqsBatcher
 {
     private string? _requestQueueUrl;
 
-    public Task<(string RequestId, RecognitionReply Reply)> RecognizeAsync(string stem, string extension, Stream picture, CancellationToken cancellationToken)
+    /// <summary>Where pictures go, and where the app tier leaves drawn ones.</summary>
+    public string InputBucket => names.InputBucket;
+
+    public Task<(string RequestId, RecognitionReply Reply)> RecognizeAsync(string stem, string extension, Stream picture, CancellationToken cancellationToken,
+        FaceOptions? faceOptions = null)
     {
         var id = NewId();
         var key = $"{stem}/{id}{extension}";
-        return RunAsync(id, [(key, extension, picture)], key, options.Value.Mode, null, cancellationToken);
+        return RunAsync([(key, extension, picture)], Request(id, key, options.Value.Mode) with
+        {
+            Threshold = faceOptions?.Threshold,
+            MaxFaces = faceOptions?.MaxFaces,
+            Landmarks = faceOptions?.Landmarks,
+        }, cancellationToken);
+    }
+
+    /// <summary>Asks an app-tier instance for the picture's faces, without naming them; with <paramref name="draw"/>
+    /// (<c>png</c> or <c>jpeg</c>) it also stores the picture with them drawn (the reply's <c>DrawnKey</c>).</summary>
+    public Task<(string RequestId, RecognitionReply Reply)> DetectAsync(Upload picture, FaceOptions faceOptions, string? draw, CancellationToken cancellationToken)
+    {
+        var id = NewId();
+        var key = $"{picture.Stem}/{id}{picture.Extension}";
+        return RunAsync([(key, picture.Extension, picture.Content)], Request(id, key, RecognitionMode.Detect) with
+        {
+            MaxFaces = faceOptions.MaxFaces,
+            Landmarks = faceOptions.Landmarks,
+            Draw = draw,
+        }, cancellationToken);
+    }
+
+    /// <summary>Asks whether <paramref name="first"/> shows the same person as <paramref name="second"/>, or as the
+    /// enrolled <paramref name="identity"/> (exactly one of the two).</summary>
+    public Task<(string RequestId, RecognitionReply Reply)> VerifyAsync(Upload first, Upload? second, string? identity, float? threshold, CancellationToken cancellationToken)
+    {
+        var id = NewId();
+        var key = $"{first.Stem}/{id}{first.Extension}";
+        var secondKey = second is null ? null : $"{second.Stem}/{id}-2{second.Extension}";
+        (string, string, Stream)[] objects = second is null
+            ? [(key, first.Extension, first.Content)]
+            : [(key, first.Extension, first.Content), (secondKey!, second.Extension, second.Content)];
+        return RunAsync(objects, Request(id, key, RecognitionMode.Verify) with { Name = identity, SecondKey = secondKey, Threshold = threshold }, cancellationToken);
     }
 
     /// <summary>Puts the pictures under <c>enroll/&lt;name&gt;/&lt;id&gt;/</c> and asks an app-tier instance to enrol them.</summary>
@@ -42,18 +78,25 @@ internal sealed class RecognitionClient(IAmazonS3 s3, IAmazonSQS sqs, SqsBatcher
         var id = NewId();
         var prefix = $"enroll/{name}/{id}/";
         var objects = pictures.Select((p, i) => ($"{prefix}{i:000}-{p.Stem}{p.Extension}", p.Extension, (Stream)p.Content)).ToArray();
-        return RunAsync(id, objects, prefix, RecognitionMode.Enroll, name, cancellationToken);
+        return RunAsync(objects, Request(id, prefix, RecognitionMode.Enroll) with { Name = name }, cancellationToken);
     }
 
-    /// <summary>Asks the app tier, which alone writes the gallery, to remove <paramref name="name"/>.</summary>
-    public Task<(string RequestId, RecognitionReply Reply)> ForgetAsync(string name, CancellationToken cancellationToken) =>
-        RunAsync(NewId(), [], $"forget/{name}", RecognitionMode.Forget, name, cancellationToken);
-
-    private async Task<(string RequestId, RecognitionReply Reply)> RunAsync(string id, (string Key, string Extension, Stream Content)[] objects,
-        string key, string mode, string? name, CancellationToken cancellationToken)
+    /// <summary>Asks the app tier, which alone writes the gallery, to remove <paramref name="name"/> (or only its face <paramref name="faceId"/>).</summary>
+    public Task<(string RequestId, RecognitionReply Reply)> ForgetAsync(string name, string? faceId, CancellationToken cancellationToken)
     {
+        var id = NewId();
+        return RunAsync([], Request(id, $"forget/{name}", RecognitionMode.Forget) with { Name = name, FaceId = faceId }, cancellationToken);
+    }
+
+    private RecognitionRequest Request(string id, string key, string mode) =>
+        new(RecognitionRequest.Version, id, names.InputBucket, key, replies.QueueName, mode);
+
+    private async Task<(string RequestId, RecognitionReply Reply)> RunAsync((string Key, string Extension, Stream Content)[] objects,
+        RecognitionRequest request, CancellationToken cancellationToken)
+    {
+        var id = request.Id;
         using var activity = MessageTracing.StartSend(names.RequestQueue, conversationId: id);
-        activity?.SetTag("facerec.request_id", id).SetTag("facerec.mode", mode);
+        activity?.SetTag("facerec.request_id", id).SetTag("facerec.mode", request.Mode);
         using var pending = replies.Expect(id);
         try
         {
@@ -70,7 +113,6 @@ internal sealed class RecognitionClient(IAmazonS3 s3, IAmazonSQS sqs, SqsBatcher
                 }, cancellationToken);
             }
 
-            var request = new RecognitionRequest(RecognitionRequest.Version, id, names.InputBucket, key, replies.QueueName, mode, name);
             var attributes = new Dictionary<string, MessageAttributeValue>();
             MessageTracing.Inject(activity, attributes);
             _requestQueueUrl ??= (await sqs.GetQueueUrlAsync(names.RequestQueue, cancellationToken)).QueueUrl;
@@ -95,3 +137,6 @@ internal sealed class RecognitionClient(IAmazonS3 s3, IAmazonSQS sqs, SqsBatcher
 
     private static string NewId() => Guid.CreateVersion7().ToString("N");
 }
+
+/// <summary>What a caller may ask of the faces in a reply: the match threshold, how many faces, their landmarks.</summary>
+internal sealed record FaceOptions(float? Threshold, int? MaxFaces, bool? Landmarks);

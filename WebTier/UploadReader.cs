@@ -3,8 +3,8 @@ using Microsoft.Extensions.Options;
 
 namespace FaceRecognition.WebTier;
 
-/// <summary>A checked upload: its stem, its format by content, and its bytes.</summary>
-internal sealed record Upload(string Stem, string Extension, MemoryStream Content);
+/// <summary>A checked upload: its stem, its format by content, its bytes, and the form field it came in.</summary>
+internal sealed record Upload(string Stem, string Extension, MemoryStream Content, string Field = "");
 
 /// <summary>A refused upload: the HTTP status and what was wrong, for the person who sent it.</summary>
 internal sealed record UploadProblem(int Status, string Detail);
@@ -97,7 +97,7 @@ internal sealed class UploadReader(IOptions<WebTierOptions> options)
             return (null, new UploadProblem(StatusCodes.Status415UnsupportedMediaType, "The file is not a picture by its content: send JPEG, PNG, WebP or BMP."));
         }
         content.Position = 0;
-        return (new Upload(stem, extension, content), null);
+        return (new Upload(stem, extension, content, file.Name), null);
     }
 
     /// <summary>Room for the multipart boundaries and headers around the file itself.</summary>

@@ -47,7 +47,10 @@ public static class SystemPermissions
         yield return Allow("UploadPictures", ["s3:PutObject"], [Objects(names.InputBucket, "*")]);
         yield return Allow("ReadAnswers", ["s3:GetObject"], [Objects(names.OutputBucket, "*")]);
         // IdentityEndpoints lists identities (enrolling and forgetting are app-tier jobs: the app tier alone writes it).
-        yield return Allow("ReadGallery", ["s3:GetObject"], [Objects(names.GalleryBucket, TopologyNames.GalleryObjectKey)]);
+        yield return Allow("ReadGallery", ["s3:GetObject"],
+            [Objects(names.GalleryBucket, TopologyNames.GalleryObjectKey), Objects(names.GalleryBucket, TopologyNames.FacesPrefix + "*")]);
+        // Detection with drawing: the app tier stores the drawn picture, the web tier hands it to the caller.
+        yield return Allow("ReadDrawnPictures", ["s3:GetObject"], [Objects(names.InputBucket, TopologyNames.DrawnPrefix + "*")]);
         // VideoEndpoints and VideoUploader: uploads (multipart above a size, aborted on failure) and status checks.
         yield return Allow("UploadVideos", ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"], [Objects(names.VideoInputBucket, VideoKeys.Video("*"))]);
         yield return Allow("ReadAndResetVideoResults", ["s3:GetObject", "s3:DeleteObject"],
@@ -84,6 +87,9 @@ public static class SystemPermissions
         yield return Allow("ListEnrolments", ["s3:ListBucket"], [Bucket(names.InputBucket)], Like("s3:prefix", "enroll/*"));
         yield return Allow("WriteAnswers", ["s3:PutObject"], [Objects(names.OutputBucket, "*")]);
         yield return Allow("ReadAndEditGallery", ["s3:GetObject", "s3:PutObject"], [Objects(names.GalleryBucket, TopologyNames.GalleryObjectKey)]);
+        // Enrollment keeps a thumbnail of each enrolled face and deletes it with the face.
+        yield return Allow("KeepFaceThumbnails", ["s3:PutObject", "s3:DeleteObject"], [Objects(names.GalleryBucket, TopologyNames.FacesPrefix + "*")]);
+        yield return Allow("StoreDrawnPictures", ["s3:PutObject"], [Objects(names.InputBucket, TopologyNames.DrawnPrefix + "*")]);
         // GalleryCache reads a missing gallery as an empty one (404, not 403, needs ListBucket).
         yield return Allow("TellMissingGallery", ["s3:ListBucket"], [Bucket(names.GalleryBucket)]);
     }

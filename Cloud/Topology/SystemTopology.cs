@@ -41,6 +41,16 @@ public sealed partial record TopologyNames
     /// <summary>The gallery file (Vision's FRGALLRY format) inside <see cref="GalleryBucket"/>.</summary>
     public const string GalleryObjectKey = "gallery.frg";
 
+    /// <summary>Thumbnails of enrolled faces in <see cref="GalleryBucket"/>, written by the app tier at enrolment.</summary>
+    public const string FacesPrefix = "faces/";
+
+    public static string FaceThumbnailKey(string identity, string faceId) => $"{FacesPrefix}{identity}/{faceId}.jpg";
+
+    /// <summary>Pictures with their faces drawn (detection with drawing), in <see cref="InputBucket"/>.</summary>
+    public const string DrawnPrefix = "drawn/";
+
+    public static string DrawnKey(string requestId, string format) => $"{DrawnPrefix}{requestId}.{(format == "png" ? "png" : "jpg")}";
+
     /// <summary>The reply queue of one web-tier instance: replies go only to the instance that waits for them.</summary>
     public string ReplyQueueFor(string instanceId) => $"{ResponseQueue}-{instanceId}";
 

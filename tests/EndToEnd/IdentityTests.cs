@@ -16,7 +16,7 @@ public sealed class IdentityTests
     public async Task People_enrolled_through_the_api_are_recognised_listed_and_forgotten()
     {
         var group = await File.ReadAllBytesAsync(TestFiles.FaceApiDemo("sample1.jpg"), _ct);
-        var (tight, wide) = FaceCrops(group);
+        var (tight, wide) = DemoFaces.Crops(group, fromLeft: 0);
         var data = Directory.CreateTempSubdirectory("facerec-e2e-").FullName;
         await using var run = await AppHostRun.StartAsync(data, _ct);
         await run.WebTierHealthy(_ct);
@@ -73,23 +73,5 @@ public sealed class IdentityTests
         using var small = bitmap.Resize(new SKImageInfo(side, side), new SKSamplingOptions(SKCubicResampler.Mitchell));
         using var encoded = small.Encode(SKEncodedImageFormat.Png, 100);
         return encoded.ToArray();
-    }
-
-    /// <summary>The leftmost face of the photo, cropped tight and wide (two different pictures of one person).</summary>
-    private static (byte[] Tight, byte[] Wide) FaceCrops(byte[] photo)
-    {
-        using var engine = new FaceRecognizer(Options.Create(new VisionOptions()));
-        var box = engine.Detect(engine.Decode(photo)).Select(d => d.Box).OrderBy(b => b.X).First();
-        using var bitmap = SKBitmap.Decode(photo);
-        byte[] Crop(double margin)
-        {
-            var pad = box.Width * margin;
-            var rect = SKRectI.Create((int)Math.Max(0, box.X - pad), (int)Math.Max(0, box.Y - pad), (int)(box.Width + (2 * pad)), (int)(box.Height + (2 * pad)));
-            using var subset = new SKBitmap();
-            bitmap.ExtractSubset(subset, rect);
-            using var encoded = subset.Encode(SKEncodedImageFormat.Png, 100);
-            return encoded.ToArray();
-        }
-        return (Crop(0.1), Crop(0.5));
     }
 }

@@ -105,10 +105,11 @@ public sealed class GalleryTests
     }
 
     [Fact]
-    public void Save_and_load_give_back_the_same_gallery()
+    public void Save_and_load_give_back_the_same_gallery_with_each_face_s_id_time_and_source()
     {
         var gallery = new Gallery();
-        gallery.Enroll("Alice", [Random(1), Random(2)]);
+        var at = new DateTimeOffset(2026, 12, 8, 10, 30, 15, 123, TimeSpan.Zero);
+        gallery.Enroll("Alice", [(Random(1), "alice-1.jpg"), (Random(2), "ålice ✓.png")], at);
         gallery.Enroll("Bob.Smith-2", [Random(3)]);
         using var stream = new MemoryStream();
         gallery.Save(stream);
@@ -117,9 +118,74 @@ public sealed class GalleryTests
         var loaded = Gallery.Load(stream);
 
         Assert.Equal(gallery.Identities, loaded.Identities);
+        Assert.Equal(gallery.FacesOf("Alice"), loaded.FacesOf("Alice"));
+        Assert.Equal(gallery.FacesOf("Bob.Smith-2"), loaded.FacesOf("Bob.Smith-2"));
+        Assert.Equal(["alice-1.jpg", "ålice ✓.png"], loaded.FacesOf("Alice")!.Select(f => f.Source));
+        Assert.All(loaded.FacesOf("Alice")!, f => Assert.Equal(at, f.EnrolledAt));
         var probe = Random(2);
         Assert.Equal(gallery.Identify(probe, 0.6f, 2).Candidates, loaded.Identify(probe, 0.6f, 2).Candidates);
-        Assert.Equal(8 + 4 + 4 + (1 + 5 + 4 + (2 * 512)) + (1 + 11 + 4 + 512) + 4, stream.Length);
+        const int face = 8 + 8 + 1 + 512;
+        Assert.Equal(8 + 4 + 4 + (1 + 5 + 4 + (2 * face) + 11 + 14) + (1 + 11 + 4 + face) + 4, stream.Length);
+    }
+
+    [Fact]
+    public void A_version_1_gallery_still_loads_with_the_same_face_ids_every_time()
+    {
+        // Version 1: the 128 floats per face alone.
+        using var body = new MemoryStream();
+        body.Write("FRGALLRY"u8);
+        body.Write([1, 0, 128, 0, 1, 0, 0, 0, 1, (byte)'A', 2, 0, 0, 0]);
+        foreach (var vector in new[] { Vector(1, 0), Vector(0, 1) })
+        {
+            body.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector.AsSpan()));
+        }
+        body.Write(BitConverter.GetBytes(System.IO.Hashing.Crc32.HashToUInt32(body.ToArray())));
+
+        var first = Gallery.Load(new MemoryStream(body.ToArray()));
+        var second = Gallery.Load(new MemoryStream(body.ToArray()));
+
+        Assert.Equal(2, first.FacesOf("A")!.Count);
+        Assert.Equal(first.FacesOf("A"), second.FacesOf("A"));
+        Assert.All(first.FacesOf("A")!, f => Assert.True(EnrolledFace.IsValidId(f.Id)));
+        Assert.NotEqual(first.FacesOf("A")![0].Id, first.FacesOf("A")![1].Id);
+        Assert.Equal(0, first.Identify(Vector(0.5f, 0.5f), 0.1f).Nearest!.Value.Distance, 1e-6f);
+    }
+
+    [Fact]
+    public void One_face_is_removed_by_its_id_and_the_identity_goes_with_its_last_face()
+    {
+        var gallery = new Gallery();
+        var faces = gallery.Enroll("Alice", [Vector(1, 0), Vector(0, 1)]);
+        gallery.Enroll("Bob", [Vector(1, 1)]);
+
+        Assert.False(gallery.RemoveFace("Alice", "0000000000000000"));
+        Assert.False(gallery.RemoveFace("Bob", faces[0].Id));
+        Assert.True(gallery.RemoveFace("Alice", faces[0].Id));
+
+        Assert.Equal([faces[1]], gallery.FacesOf("Alice"));
+        Assert.Equal(0, gallery.DistanceTo("Alice", Vector(0, 1))!.Value, 1e-6f);
+        Assert.Equal(0, gallery.DistanceTo("Bob", Vector(1, 1))!.Value, 1e-6f);
+        Assert.True(gallery.RemoveFace("Alice", faces[1].Id));
+        Assert.False(gallery.Contains("Alice"));
+        Assert.Null(gallery.FacesOf("Alice"));
+        Assert.Null(gallery.DistanceTo("Alice", Vector(0, 1)));
+        Assert.Equal([("Bob", 1)], gallery.Identities);
+    }
+
+    [Fact]
+    public void A_source_name_is_kept_without_control_characters_and_within_255_bytes()
+    {
+        var gallery = new Gallery();
+        gallery.Enroll("A", [(Vector(1, 0), "bad\nname\u0000.jpg"), (Vector(0, 1), new string('é', 300))], DateTimeOffset.UnixEpoch);
+
+        var sources = gallery.FacesOf("A")!.Select(f => f.Source).ToArray();
+
+        Assert.Equal("badname.jpg", sources[0]);
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(sources[1]) <= EnrolledFace.MaxSourceBytes);
+        using var stream = new MemoryStream();
+        gallery.Save(stream);
+        stream.Position = 0;
+        Assert.Equal(gallery.FacesOf("A"), Gallery.Load(stream).FacesOf("A"));
     }
 
     [Fact]

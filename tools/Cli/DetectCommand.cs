@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FaceRecognition.Vision.Imaging;
 using Spectre.Console;
 
 namespace FaceRecognition.Cli;
@@ -33,7 +34,9 @@ internal static class DetectCommand
         }
         if (draw is not null)
         {
-            FaceOverlay.Write(image, faces, draw.FullName);
+            var full = Path.GetFullPath(draw.FullName);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            File.WriteAllBytes(full, FacePictures.Drawn(image, faces, landmarks: true, PictureFormat.Png));
             CliConsole.Messages.MarkupLine($"drawn to {Markup.Escape(draw.FullName)}");
         }
         return CliConsole.Success;

@@ -1,0 +1,131 @@
+using Amazon.S3;
+using FaceRecognition.Cloud.Messaging;
+using FaceRecognition.Identities;
+
+namespace FaceRecognition.WebTier;
+
+/// <summary>Faces without names (<c>POST /api/detections</c>) and whether two faces are one person
+/// (<c>POST /api/verifications</c>): jobs for an app-tier instance, like recognitions.</summary>
+internal static class FaceEndpoints
+{
+    public const string FirstField = "first";
+    public const string SecondField = "second";
+    public const string IdentityField = "identity";
+
+    public static void MapFaceEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapPost("/detections", async (HttpRequest request, UploadReader reader, RecognitionClient client, IAmazonS3 s3, CancellationToken cancellationToken) =>
+        {
+            var (faceOptions, queryProblem) = FaceQuery.Parse(request.Query, landmarksByDefault: true);
+            var (draw, drawProblem) = FaceQuery.Flag(request.Query, "draw", byDefault: false);
+            var format = request.Query["format"].ToString();
+            if ((queryProblem ?? drawProblem) is { } badQuery)
+            {
+                return Problem(badQuery);
+            }
+            if (format is not ("" or "png" or "jpeg"))
+            {
+                return Problem(new UploadProblem(StatusCodes.Status400BadRequest, $"'format' must be png or jpeg, not '{format}'."));
+            }
+            var (upload, problem) = await reader.ReadAsync(request, "file", cancellationToken);
+            if (problem is not null)
+            {
+                return Problem(problem);
+            }
+            var drawAs = !draw ? null : format is { Length: > 0 } ? format : upload!.Extension == ".jpg" ? "jpeg" : "png";
+            CloudOutcome outcome;
+            await using (upload!.Content)
+            {
+                outcome = await CloudOutcome.Of(() => client.DetectAsync(upload, faceOptions!, drawAs, cancellationToken));
+            }
+            if (outcome.Problem is { } error)
+            {
+                return Problem(error);
+            }
+            var reply = outcome.Reply!;
+            var faces = (reply.Faces ?? []).Select(f => new DetectedFace(f.Box, f.Score, f.Landmarks)).ToArray();
+            if (reply.DrawnKey is { } drawnKey)
+            {
+                using var drawn = await s3.GetObjectAsync(client.InputBucket, drawnKey, cancellationToken);
+                using var bytes = new MemoryStream();
+                await drawn.ResponseStream.CopyToAsync(bytes, cancellationToken);
+                request.HttpContext.Response.Headers["X-Request-Id"] = outcome.RequestId;
+                request.HttpContext.Response.Headers["X-Face-Count"] = faces.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Results.File(bytes.ToArray(), drawAs == "png" ? "image/png" : "image/jpeg", $"{upload.Stem}-faces.{(drawAs == "png" ? "png" : "jpg")}");
+            }
+            return TypedResults.Ok(new DetectionResponse(outcome.RequestId, upload.Stem, reply.Width ?? 0, reply.Height ?? 0, faces, reply.Timings));
+        })
+        .DisableAntiforgery()
+        .WithSummary("Find the faces of a picture (multipart field 'file'): boxes, scores and landmarks; with draw=true the picture comes back with them drawn (format=png or jpeg; by default as it came).")
+        .Produces<DetectionResponse>().Produces(StatusCodes.Status200OK, contentType: "image/png")
+        .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+        .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+        .ProducesProblem(StatusCodes.Status504GatewayTimeout);
+
+        api.MapPost("/verifications", async (HttpRequest request, UploadReader reader, RecognitionClient client, CancellationToken cancellationToken) =>
+        {
+            var (faceOptions, queryProblem) = FaceQuery.Parse(request.Query, landmarksByDefault: false);
+            if (queryProblem is not null)
+            {
+                return Problem(queryProblem);
+            }
+            var (uploads, problem) = await reader.ReadAllAsync(request, field: null, cancellationToken);
+            if (problem is not null)
+            {
+                return Problem(problem);
+            }
+            try
+            {
+                var first = uploads!.FirstOrDefault(u => u.Field == FirstField);
+                var second = uploads!.FirstOrDefault(u => u.Field == SecondField);
+                var identity = request.Form[IdentityField].ToString() is { Length: > 0 } name ? name : null;
+                if (first is null || (second is null) == (identity is null) || uploads!.Any(u => u.Field is not (FirstField or SecondField)))
+                {
+                    var sent = string.Join(", ", uploads!.Select(u => $"'{u.Field}'"));
+                    return Problem(new UploadProblem(StatusCodes.Status400BadRequest,
+                        $"Send the first picture in '{FirstField}' and either a second picture in '{SecondField}' or an enrolled name in '{IdentityField}' (the form had files in {sent}{(identity is null ? "" : $" and the name '{identity}'")})."));
+                }
+                if (identity is not null && !IdentityName.IsValid(identity))
+                {
+                    return Problem(new UploadProblem(StatusCodes.Status400BadRequest, $"'{identity}' is not a valid name."));
+                }
+                var outcome = await CloudOutcome.Of(() => client.VerifyAsync(first, second, identity, faceOptions!.Threshold, cancellationToken));
+                if (outcome.Problem is { } error)
+                {
+                    return Problem(error);
+                }
+                var verification = outcome.Reply!.Verification!;
+                return TypedResults.Ok(new VerificationResponse(outcome.RequestId, verification.Distance, verification.SamePerson, verification.Threshold,
+                    identity, new DetectedFace(verification.First.Box, verification.First.Score, null),
+                    verification.Second is { } other ? new DetectedFace(other.Box, other.Score, null) : null, outcome.Reply.Timings));
+            }
+            finally
+            {
+                foreach (var upload in uploads!)
+                {
+                    await upload.Content.DisposeAsync();
+                }
+            }
+        })
+        .DisableAntiforgery()
+        .WithSummary("Whether two pictures (multipart fields 'first' and 'second'), or a picture ('first') and an enrolled identity (form field 'identity'), show the same person: the distance, the answer and the threshold used.")
+        .Produces<VerificationResponse>()
+        .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+        .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+        .ProducesProblem(StatusCodes.Status504GatewayTimeout);
+    }
+
+    private static IResult Problem(UploadProblem problem) => TypedResults.Problem(problem.Detail, statusCode: problem.Status);
+}
+
+/// <summary>A face found: box (x, y, width, height in pixels), detector score, and its 68 landmarks as x, y pairs when asked.</summary>
+public sealed record DetectedFace(float[] Box, float Score, float[]? Landmarks);
+
+/// <summary>The JSON answer of <c>POST /api/detections</c>: the picture's size (upright) and its faces, most confident first.</summary>
+public sealed record DetectionResponse(string RequestId, string Stem, int Width, int Height, DetectedFace[] Faces, ReplyTimings? Timings);
+
+/// <summary>The JSON answer of <c>POST /api/verifications</c>: the distance between the faces (the first picture's
+/// face and the second's, or the identity's mean face), whether it is within the threshold, and the faces compared.</summary>
+public sealed record VerificationResponse(string RequestId, float Distance, bool SamePerson, float Threshold, string? Identity,
+    DetectedFace First, DetectedFace? Second, ReplyTimings? Timings);
