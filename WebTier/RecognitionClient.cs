@@ -25,7 +25,7 @@ internal sealed class CloudUnavailableException(string message, Exception inner)
 /// with the trace context, then the reply from this instance's reply queue.
 /// </summary>
 internal sealed class RecognitionClient(IAmazonS3 s3, IAmazonSQS sqs, SqsBatcher batcher, TopologyNames names, ReplyListener replies,
-    Scaling.AutoScaler scaler, IOptions<WebTierOptions> options)
+    Scaling.AutoScaler scaler, RecentRequests recent, TimeProvider time, IOptions<WebTierOptions> options)
 {
     private string? _requestQueueUrl;
 
@@ -95,6 +95,8 @@ internal sealed class RecognitionClient(IAmazonS3 s3, IAmazonSQS sqs, SqsBatcher
         RecognitionRequest request, CancellationToken cancellationToken)
     {
         var id = request.Id;
+        var started = time.GetTimestamp();
+        var subject = request.Name ?? request.Key;
         using var activity = MessageTracing.StartSend(names.RequestQueue, conversationId: id);
         activity?.SetTag("facerec.request_id", id).SetTag("facerec.mode", request.Mode);
         using var pending = replies.Expect(id);
@@ -121,16 +123,20 @@ internal sealed class RecognitionClient(IAmazonS3 s3, IAmazonSQS sqs, SqsBatcher
         }
         catch (Exception e) when (e is AmazonServiceException or HttpRequestException or SocketException && e is not AmazonS3Exception { StatusCode: System.Net.HttpStatusCode.BadRequest })
         {
+            recent.Add(id, request.Mode, subject, started, "cloud-unavailable");
             throw new CloudUnavailableException($"The cloud (S3/SQS) could not take the request: {e.Message}", e);
         }
 
         var timeout = TimeSpan.FromSeconds(options.Value.ReplyTimeoutSeconds);
         try
         {
-            return (id, await pending.Reply.WaitAsync(timeout, cancellationToken));
+            var reply = await pending.Reply.WaitAsync(timeout, cancellationToken);
+            recent.Add(id, request.Mode, subject, started, reply.Error?.Code ?? reply.Name ?? reply.Kind ?? "answered");
+            return (id, reply);
         }
         catch (TimeoutException)
         {
+            recent.Add(id, request.Mode, subject, started, "timed-out");
             throw new ReplyTimeoutException(id, timeout);
         }
     }

@@ -22,6 +22,7 @@ package_present() {
     ffmpeg) command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 ;;
     awscli) command -v aws >/dev/null 2>&1 ;;
     npm) command -v npm >/dev/null 2>&1 ;;
+    chromium) command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 ;;
     python3-boto3) /usr/bin/python3 -c 'import boto3' >/dev/null 2>&1 || python3 -c 'import boto3' >/dev/null 2>&1 ;;
     *) dpkg -s "$1" >/dev/null 2>&1 ;;
   esac

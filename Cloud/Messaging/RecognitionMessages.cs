@@ -57,9 +57,10 @@ public sealed record RecognitionRequest(int V, string Id, string Bucket, string 
 /// <param name="DrawnKey">Detection with drawing: the drawn picture, in the request's bucket.</param>
 /// <param name="Width">The picture's width in pixels, upright (recognition and detection).</param>
 /// <param name="Height">The picture's height in pixels, upright.</param>
+/// <param name="AnswerFace">Recognition: the index in <paramref name="Faces"/> of the face the answer is about.</param>
 public sealed record RecognitionReply(int V, string Id, string? Name, string? Kind, ReplyFace[]? Faces, ReplyTimings? Timings,
     ReplyError? Error, string[]? Notes = null, int? Enrolled = null, string[]? FaceIds = null, float? Threshold = null,
-    ReplyVerification? Verification = null, string? DrawnKey = null, int? Width = null, int? Height = null)
+    ReplyVerification? Verification = null, string? DrawnKey = null, int? Width = null, int? Height = null, int? AnswerFace = null)
 {
     public static RecognitionReply Failure(string id, string code, string message) =>
         new(RecognitionRequest.Version, id, null, null, null, null, new ReplyError(code, message));

@@ -60,6 +60,8 @@ public static class SystemPermissions
         yield return Allow("TellMissingObjects", ["s3:ListBucket"],
             [Bucket(names.OutputBucket), Bucket(names.GalleryBucket), Bucket(names.VideoInputBucket), Bucket(names.VideoOutputBucket)]);
         yield return Allow("SendRequests", ["sqs:GetQueueUrl", "sqs:SendMessage", "sqs:GetQueueAttributes"], [Queue(names.RequestQueue)]);
+        // SystemEndpoints shows every queue's depth and dead letters.
+        yield return Allow("WatchQueues", ["sqs:GetQueueUrl", "sqs:GetQueueAttributes"], [.. SystemTopology.For(names).Queues.Select(q => Queue(q.Name))]);
         // ReplyListener: the one web tier (the first one locally) reads its replies on the response queue; further
         // replicas each on a queue of their own, created at start and deleted at stop. Its QueueConsumer reads the
         // queue's redrive policy and hands back what it cannot finish.
