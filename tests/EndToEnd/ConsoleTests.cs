@@ -9,7 +9,7 @@ namespace FaceRecognition.EndToEnd.Tests;
 /// error, and passes an automated accessibility check (no serious or critical finding).</summary>
 public sealed class ConsoleTests(ConsoleBrowser console) : IClassFixture<ConsoleBrowser>, IDisposable
 {
-    private static readonly TimeSpan Answer = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan s_answer = TimeSpan.FromMinutes(2);
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
     private readonly SyntheticVideos _videos = new();
 
@@ -28,7 +28,7 @@ public sealed class ConsoleTests(ConsoleBrowser console) : IClassFixture<Console
         await page.Locator("#show-landmarks").CheckAsync();
         await page.Locator("#recognise-files").SetInputFilesAsync(photo);
         var named = page.Locator("#recognitions svg g.face[data-name='Ann'][data-answer='true']");
-        await Assertions.Expect(named).ToHaveCountAsync(1, new() { Timeout = (float)Answer.TotalMilliseconds });
+        await Assertions.Expect(named).ToHaveCountAsync(1, new() { Timeout = (float)s_answer.TotalMilliseconds });
         await Assertions.Expect(page.Locator("#recognitions .answer").First).ToContainTextAsync("Answer: Ann");
         Assert.Equal(3, await page.Locator("#recognitions svg g.face").CountAsync());
         Assert.Equal(68, await named.Locator("circle").CountAsync());
@@ -36,7 +36,7 @@ public sealed class ConsoleTests(ConsoleBrowser console) : IClassFixture<Console
 
         await page.Locator("#recognise-files").SetInputFilesAsync(text);
         var alert = page.Locator("#recognitions [role='alert']");
-        await Assertions.Expect(alert).ToContainTextAsync("not a picture by its content", new() { Timeout = (float)Answer.TotalMilliseconds });
+        await Assertions.Expect(alert).ToContainTextAsync("not a picture by its content", new() { Timeout = (float)s_answer.TotalMilliseconds });
 
         await AssertAccessible(page);
         // The browser logs the refused upload's 415 itself; the page must log nothing else.
@@ -45,7 +45,7 @@ public sealed class ConsoleTests(ConsoleBrowser console) : IClassFixture<Console
 
         var (phone, phoneErrors) = await console.OpenAsync("#recognise", width: 390, height: 844);
         await phone.Locator("#recognise-files").SetInputFilesAsync(photo);
-        await Assertions.Expect(phone.Locator("#recognitions svg g.face[data-name='Ann']")).ToHaveCountAsync(1, new() { Timeout = (float)Answer.TotalMilliseconds });
+        await Assertions.Expect(phone.Locator("#recognitions svg g.face[data-name='Ann']")).ToHaveCountAsync(1, new() { Timeout = (float)s_answer.TotalMilliseconds });
         Assert.True(await phone.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways on a phone-sized screen");
         await ConsoleBrowser.ScreenshotAsync(phone, "recognise-phone");
         Assert.Empty(phoneErrors);
@@ -67,18 +67,18 @@ public sealed class ConsoleTests(ConsoleBrowser console) : IClassFixture<Console
         await Assertions.Expect(page.Locator("#sign-in-status")).ToHaveTextAsync("Signed in");
         await page.Locator("#enrol-name").FillAsync("Bea");
         await page.Locator("#enrol-files").SetInputFilesAsync([first, second]);
-        await Assertions.Expect(page.Locator("#enrol-preview .good")).ToHaveCountAsync(2, new() { Timeout = (float)Answer.TotalMilliseconds });
+        await Assertions.Expect(page.Locator("#enrol-preview .good")).ToHaveCountAsync(2, new() { Timeout = (float)s_answer.TotalMilliseconds });
         await Assertions.Expect(page.Locator("#enrol-preview .good").First).ToHaveTextAsync("1 face found");
         await page.GetByRole(AriaRole.Button, new() { Name = "Enrol", Exact = true }).ClickAsync();
         var faces = page.Locator("section.person[data-name='Bea'] .thumbs li");
-        await Assertions.Expect(faces).ToHaveCountAsync(2, new() { Timeout = (float)Answer.TotalMilliseconds });
+        await Assertions.Expect(faces).ToHaveCountAsync(2, new() { Timeout = (float)s_answer.TotalMilliseconds });
         await Assertions.Expect(page.Locator("#people-status")).ToContainTextAsync("Enrolled 2 face(s) of Bea");
         Assert.True(await faces.First.Locator("img").EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0"), "the thumbnail did not load");
         await ConsoleBrowser.ScreenshotAsync(page, "people");
         await AssertAccessible(page);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Delete face bea-1.png of Bea" }).ClickAsync();
-        await Assertions.Expect(faces).ToHaveCountAsync(1, new() { Timeout = (float)Answer.TotalMilliseconds });
+        await Assertions.Expect(faces).ToHaveCountAsync(1, new() { Timeout = (float)s_answer.TotalMilliseconds });
         await Assertions.Expect(faces.First).ToContainTextAsync("bea-2.png");
         Assert.Empty(errors);
     }
@@ -96,7 +96,7 @@ public sealed class ConsoleTests(ConsoleBrowser console) : IClassFixture<Console
 
         await page.Locator("#video-file").SetInputFilesAsync(video);
         var status = page.Locator("#videos .video-status");
-        await Assertions.Expect(status).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^(uploaded|frames extracted|recognised)"), new() { Timeout = (float)Answer.TotalMilliseconds });
+        await Assertions.Expect(status).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^(uploaded|frames extracted|recognised)"), new() { Timeout = (float)s_answer.TotalMilliseconds });
         await Assertions.Expect(status).ToContainTextAsync("recognised: Ann", new() { Timeout = (float)VideoRun.AnswerTimeout.TotalMilliseconds });
         await ConsoleBrowser.ScreenshotAsync(page, "videos");
         await AssertAccessible(page);
@@ -106,7 +106,7 @@ public sealed class ConsoleTests(ConsoleBrowser console) : IClassFixture<Console
     [Fact]
     public async Task System_shows_the_instances_the_queues_and_the_last_requests()
     {
-        using (var http = new HttpClient { BaseAddress = console.Run.WebTierUrl, Timeout = Answer })
+        using (var http = new HttpClient { BaseAddress = console.Run.WebTierUrl, Timeout = s_answer })
         {
             var photo = await File.ReadAllBytesAsync(TestFiles.FaceApiDemo("sample1.jpg"), _ct);
             using var answered = await http.PostAsync(new Uri("/api/recognitions", UriKind.Relative), TestFiles.Form("file", photo, "sample1.jpg"), _ct);
