@@ -1,5 +1,5 @@
 using Amazon.S3;
-using FaceRecognition.Cloud.Messaging;
+using FaceRecognition.Api;
 using FaceRecognition.Cloud.Topology;
 using FaceRecognition.WebTier.FrontDoor;
 
@@ -8,14 +8,12 @@ namespace FaceRecognition.WebTier;
 /// <summary>The original contract (<c>POST /</c>, text answers) and the JSON API under <c>/api</c>.</summary>
 internal static class Endpoints
 {
-    public const string OriginalField = "inputFile";
-
     public static void MapRecognitionEndpoints(this WebApplication app)
     {
         // Exactly the original: multipart field inputFile -> "<stem>:<name>" as text/plain.
         app.MapPost("/", async (HttpRequest request, UploadReader reader, RecognitionClient client, CancellationToken cancellationToken) =>
         {
-            var (upload, problem) = await reader.ReadAsync(request, OriginalField, cancellationToken);
+            var (upload, problem) = await reader.ReadAsync(request, ApiNames.OriginalField, cancellationToken);
             if (problem is not null)
             {
                 return Results.Text(problem.Detail + "\n", "text/plain", statusCode: problem.Status);
@@ -34,7 +32,7 @@ internal static class Endpoints
             {
                 return Problem(queryProblem);
             }
-            var (upload, problem) = await reader.ReadAsync(request, "file", cancellationToken);
+            var (upload, problem) = await reader.ReadAsync(request, ApiNames.FileField, cancellationToken);
             if (problem is not null)
             {
                 return Problem(problem);
@@ -45,8 +43,8 @@ internal static class Endpoints
                 return Problem(error);
             }
             var reply = outcome.Reply!;
-            return TypedResults.Ok(new RecognitionResponse(outcome.RequestId, upload!.Stem, reply.Name!, reply.Kind ?? "", reply.Faces ?? [], reply.Timings,
-                reply.Threshold, reply.Width, reply.Height, reply.AnswerFace));
+            return TypedResults.Ok(new RecognitionResponse(outcome.RequestId, upload!.Stem, reply.Name!, reply.Kind ?? "",
+                [.. (reply.Faces ?? []).Select(ApiShapes.Face)], ApiShapes.Timings(reply.Timings), reply.Threshold, reply.Width, reply.Height, reply.AnswerFace));
         })
         .DisableAntiforgery()
         .WithSummary("Recognise the faces of a picture (multipart field 'file'); threshold (default 0.55), maxFaces (default 10) and landmarks (default false) as query parameters.")
@@ -89,12 +87,3 @@ internal static class Endpoints
 
     private static IResult Problem(UploadProblem problem) => TypedResults.Problem(problem.Detail, statusCode: problem.Status);
 }
-
-/// <summary>The JSON answer of <c>POST /api/recognitions</c>: the answer, every face (most confident first) with its
-/// name and distance, the threshold used (model mode), the picture's size, upright, and which face the answer is about
-/// (an index in <paramref name="Faces"/>; null when no face was found, or it is past maxFaces).</summary>
-public sealed record RecognitionResponse(string RequestId, string Stem, string Answer, string Kind, ReplyFace[] Faces, ReplyTimings? Timings,
-    float? Threshold = null, int? Width = null, int? Height = null, int? AnswerFace = null);
-
-/// <summary>The answer stored in the output bucket for a stem.</summary>
-public sealed record StoredResult(string Stem, string Name);

@@ -1,5 +1,5 @@
 using Amazon.S3;
-using FaceRecognition.Cloud.Messaging;
+using FaceRecognition.Api;
 using FaceRecognition.Identities;
 
 namespace FaceRecognition.WebTier;
@@ -8,10 +8,6 @@ namespace FaceRecognition.WebTier;
 /// (<c>POST /api/verifications</c>): jobs for an app-tier instance, like recognitions.</summary>
 internal static class FaceEndpoints
 {
-    public const string FirstField = "first";
-    public const string SecondField = "second";
-    public const string IdentityField = "identity";
-
     public static void MapFaceEndpoints(this RouteGroupBuilder api)
     {
         api.MapPost("/detections", async (HttpRequest request, UploadReader reader, RecognitionClient client, IAmazonS3 s3, CancellationToken cancellationToken) =>
@@ -27,7 +23,7 @@ internal static class FaceEndpoints
             {
                 return Problem(new UploadProblem(StatusCodes.Status400BadRequest, $"'format' must be png or jpeg, not '{format}'."));
             }
-            var (upload, problem) = await reader.ReadAsync(request, "file", cancellationToken);
+            var (upload, problem) = await reader.ReadAsync(request, ApiNames.FileField, cancellationToken);
             if (problem is not null)
             {
                 return Problem(problem);
@@ -53,7 +49,7 @@ internal static class FaceEndpoints
                 request.HttpContext.Response.Headers["X-Face-Count"] = faces.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return Results.File(bytes.ToArray(), drawAs == "png" ? "image/png" : "image/jpeg", $"{upload.Stem}-faces.{(drawAs == "png" ? "png" : "jpg")}");
             }
-            return TypedResults.Ok(new DetectionResponse(outcome.RequestId, upload.Stem, reply.Width ?? 0, reply.Height ?? 0, faces, reply.Timings));
+            return TypedResults.Ok(new DetectionResponse(outcome.RequestId, upload.Stem, reply.Width ?? 0, reply.Height ?? 0, faces, ApiShapes.Timings(reply.Timings)));
         })
         .DisableAntiforgery()
         .WithSummary("Find the faces of a picture (multipart field 'file'): boxes, scores and landmarks; with draw=true the picture comes back with them drawn (format=png or jpeg; by default as it came).")
@@ -76,14 +72,14 @@ internal static class FaceEndpoints
             }
             try
             {
-                var first = uploads!.FirstOrDefault(u => u.Field == FirstField);
-                var second = uploads!.FirstOrDefault(u => u.Field == SecondField);
-                var identity = request.Form[IdentityField].ToString() is { Length: > 0 } name ? name : null;
-                if (first is null || (second is null) == (identity is null) || uploads!.Any(u => u.Field is not (FirstField or SecondField)))
+                var first = uploads!.FirstOrDefault(u => u.Field == ApiNames.FirstField);
+                var second = uploads!.FirstOrDefault(u => u.Field == ApiNames.SecondField);
+                var identity = request.Form[ApiNames.IdentityField].ToString() is { Length: > 0 } name ? name : null;
+                if (first is null || (second is null) == (identity is null) || uploads!.Any(u => u.Field is not (ApiNames.FirstField or ApiNames.SecondField)))
                 {
                     var sent = string.Join(", ", uploads!.Select(u => $"'{u.Field}'"));
                     return Problem(new UploadProblem(StatusCodes.Status400BadRequest,
-                        $"Send the first picture in '{FirstField}' and either a second picture in '{SecondField}' or an enrolled name in '{IdentityField}' (the form had files in {sent}{(identity is null ? "" : $" and the name '{identity}'")})."));
+                        $"Send the first picture in '{ApiNames.FirstField}' and either a second picture in '{ApiNames.SecondField}' or an enrolled name in '{ApiNames.IdentityField}' (the form had files in {sent}{(identity is null ? "" : $" and the name '{identity}'")})."));
                 }
                 if (identity is not null && !IdentityName.IsValid(identity))
                 {
@@ -97,7 +93,7 @@ internal static class FaceEndpoints
                 var verification = outcome.Reply!.Verification!;
                 return TypedResults.Ok(new VerificationResponse(outcome.RequestId, verification.Distance, verification.SamePerson, verification.Threshold,
                     identity, new DetectedFace(verification.First.Box, verification.First.Score, null),
-                    verification.Second is { } other ? new DetectedFace(other.Box, other.Score, null) : null, outcome.Reply.Timings));
+                    verification.Second is { } other ? new DetectedFace(other.Box, other.Score, null) : null, ApiShapes.Timings(outcome.Reply.Timings)));
             }
             finally
             {
@@ -118,14 +114,3 @@ internal static class FaceEndpoints
 
     private static IResult Problem(UploadProblem problem) => TypedResults.Problem(problem.Detail, statusCode: problem.Status);
 }
-
-/// <summary>A face found: box (x, y, width, height in pixels), detector score, and its 68 landmarks as x, y pairs when asked.</summary>
-public sealed record DetectedFace(float[] Box, float Score, float[]? Landmarks);
-
-/// <summary>The JSON answer of <c>POST /api/detections</c>: the picture's size (upright) and its faces, most confident first.</summary>
-public sealed record DetectionResponse(string RequestId, string Stem, int Width, int Height, DetectedFace[] Faces, ReplyTimings? Timings);
-
-/// <summary>The JSON answer of <c>POST /api/verifications</c>: the distance between the faces (the first picture's
-/// face and the second's, or the identity's mean face), whether it is within the threshold, and the faces compared.</summary>
-public sealed record VerificationResponse(string RequestId, float Distance, bool SamePerson, float Threshold, string? Identity,
-    DetectedFace First, DetectedFace? Second, ReplyTimings? Timings);

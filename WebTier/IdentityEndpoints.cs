@@ -1,4 +1,5 @@
 using Amazon.S3;
+using FaceRecognition.Api;
 using FaceRecognition.Cloud.Storage;
 using FaceRecognition.Cloud.Topology;
 using FaceRecognition.Identities;
@@ -129,13 +130,3 @@ internal static class IdentityEndpoints
 
     private static IResult Problem(int status, string detail) => TypedResults.Problem(detail, statusCode: status);
 }
-
-public sealed record EnrollmentResponse(string RequestId, string Name, int Enrolled, string[] Skipped, string[] FaceIds);
-
-/// <summary>An enrolled face: its id, when it was enrolled (null for faces from before ids were kept), the name of the
-/// picture it came from, and the address of its thumbnail.</summary>
-public sealed record FaceSummary(string Id, DateTimeOffset? EnrolledAt, string Source, string Thumbnail);
-
-public sealed record IdentityDetails(string Name, FaceSummary[] Faces);
-
-public sealed record IdentitySummary(string Name, int Faces);

@@ -1,3 +1,5 @@
+using FaceRecognition.Api;
+
 namespace FaceRecognition.WebTier;
 
 /// <summary>The last requests this web tier sent to the app tier, newest first, for the console's system view.</summary>
@@ -28,7 +30,3 @@ internal sealed class RecentRequests(TimeProvider time)
         }
     }
 }
-
-/// <param name="Subject">The picture's key, or the identity enrolled or forgotten.</param>
-/// <param name="Outcome">The answer (a name, or the kind of reply), or the error code.</param>
-public sealed record RecentRequest(string Id, string Mode, string Subject, DateTimeOffset At, double Milliseconds, string Outcome);

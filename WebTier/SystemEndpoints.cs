@@ -1,6 +1,7 @@
 using Amazon.EC2;
 using Amazon.Runtime;
 using Amazon.SQS;
+using FaceRecognition.Api;
 using FaceRecognition.Cloud.Topology;
 using FaceRecognition.WebTier.Scaling;
 using Microsoft.Extensions.Options;
@@ -51,10 +52,3 @@ internal static class SystemEndpoints
         .Produces<SystemState>();
     }
 }
-
-public sealed record InstanceState(string Name, string Id, string State);
-
-public sealed record QueueState(string Name, bool DeadLetter, int Visible, int InFlight);
-
-/// <param name="Problems">What could not be read, and why (the rest is shown all the same).</param>
-public sealed record SystemState(InstanceState[] Instances, QueueState[] Queues, RecentRequest[] Recent, string[] Problems);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Http.Headers;
+using System.Net;
+using FaceRecognition.Api;
 
 namespace FaceRecognition.LoadGen;
 
@@ -16,14 +17,20 @@ public sealed record LoadSummary(int Requests, int Correct, int Wrong, int Error
         $"latency p50 {P50Ms:F0} ms, p90 {P90Ms:F0} ms, p99 {P99Ms:F0} ms, max {MaxMs:F0} ms, mean {MeanMs:F0} ms");
 }
 
+/// <summary>How far a run has got, for a progress display.</summary>
+public sealed record LoadProgress(int Done, int Requests, int Errors, int Retried, double Seconds);
+
 /// <summary>
-/// Posts pictures to the original contract (<c>POST /</c>, field <c>inputFile</c>) and checks each <c>stem:name</c>
-/// answer against the label table. Picture i of the run is <c>test_{i mod count}</c> in file order, as the original
-/// generator cycles through its folder; failed requests are retried up to <see cref="LoadSettings.Retries"/> times.
+/// Posts pictures to the original contract (<c>POST /</c>, field <c>inputFile</c>) through the API's typed client and
+/// checks each <c>stem:name</c> answer against the label table. Picture i of the run is <c>test_{i mod count}</c> in
+/// file order, as the original generator cycles through its folder. A request the web tier turns away for now (503,
+/// 429) is sent again after a back-off by the client; any other failure is retried up to
+/// <see cref="LoadSettings.Retries"/> times; both count as retried.
 /// </summary>
 public static class LoadRun
 {
-    public static async Task<LoadSummary> RunAsync(LoadSettings settings, HttpClient http, CancellationToken cancellationToken)
+    public static async Task<LoadSummary> RunAsync(LoadSettings settings, HttpClient http, CancellationToken cancellationToken,
+        IProgress<LoadProgress>? progress = null)
     {
         var files = Directory.EnumerateFiles(settings.ImageFolder)
             .Where(f => settings.Labels.ContainsKey(Path.GetFileNameWithoutExtension(f)))
@@ -34,9 +41,13 @@ public static class LoadRun
         }
         var pictures = files.Select(f => (Name: Path.GetFileName(f), Bytes: File.ReadAllBytes(f))).ToArray();
         var latencies = new ConcurrentBag<double>();
-        int correct = 0, wrong = 0, errors = 0, retried = 0;
+        int correct = 0, wrong = 0, errors = 0, retried = 0, done = 0;
+        var client = new FaceRecognitionClient(http, settings.Url, maxAttempts: settings.Retries + 1);
+        client.Retrying += (_, _) => Interlocked.Increment(ref retried);
 
         var started = Stopwatch.GetTimestamp();
+        void Report() => progress?.Report(new LoadProgress(Interlocked.Increment(ref done), settings.Requests, Volatile.Read(ref errors), Volatile.Read(ref retried),
+            Stopwatch.GetElapsedTime(started).TotalSeconds));
         await Parallel.ForEachAsync(Enumerable.Range(0, settings.Requests),
             new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = cancellationToken }, async (i, ct) =>
             {
@@ -45,16 +56,18 @@ public static class LoadRun
                 for (var attempt = 0; ; attempt++)
                 {
                     var begun = Stopwatch.GetTimestamp();
-                    var answer = await PostAsync(http, settings.Url, name, bytes, ct);
+                    var (answer, retryable) = await PostAsync(client, name, bytes, ct);
                     latencies.Add(Stopwatch.GetElapsedTime(begun).TotalMilliseconds);
                     if (answer is not null)
                     {
                         Interlocked.Increment(ref answer == $"{stem}:{settings.Labels[stem]}" ? ref correct : ref wrong);
+                        Report();
                         return;
                     }
-                    if (attempt >= settings.Retries)
+                    if (!retryable || attempt >= settings.Retries)
                     {
                         Interlocked.Increment(ref errors);
+                        Report();
                         return;
                     }
                     Interlocked.Increment(ref retried);
@@ -68,24 +81,24 @@ public static class LoadRun
             Percentile(0.5), Percentile(0.9), Percentile(0.99), sorted.LastOrDefault(), sorted.Length == 0 ? 0 : sorted.Average());
     }
 
-    /// <returns>The answer text of a 200, or null for any failure (which the caller may retry).</returns>
-    private static async Task<string?> PostAsync(HttpClient http, Uri url, string fileName, byte[] bytes, CancellationToken cancellationToken)
+    /// <returns>The answer text, or null for a failure, retryable unless the client already backed off and retried it.</returns>
+    private static async Task<(string? Answer, bool Retryable)> PostAsync(FaceRecognitionClient client, string fileName, byte[] bytes, CancellationToken cancellationToken)
     {
         try
         {
-            using var file = new ByteArrayContent(bytes);
-            file.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
-            using var form = new MultipartFormDataContent { { file, "inputFile", fileName } };
-            using var response = await http.PostAsync(url, form, cancellationToken);
-            return response.IsSuccessStatusCode ? (await response.Content.ReadAsStringAsync(cancellationToken)).Trim() : null;
+            return (await client.RecognizeOriginalAsync(fileName, bytes, cancellationToken), false);
+        }
+        catch (ApiException e)
+        {
+            return (null, e.Status is not (HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests));
         }
         catch (HttpRequestException)
         {
-            return null;
+            return (null, true);
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return null;
+            return (null, true);
         }
     }
 

@@ -30,7 +30,8 @@ root.SetAction(async (parse, cancellationToken) =>
     }
     using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = parse.GetValue(concurrency) }) { Timeout = TimeSpan.FromSeconds(60) };
     var settings = new LoadSettings(parse.GetValue(url)!, folder.FullName, LoadRun.ReadLabels(table.FullName), parse.GetValue(requests), parse.GetValue(concurrency), parse.GetValue(retries));
-    var summary = await LoadRun.RunAsync(settings, http, cancellationToken);
+    var summary = await LoadRun.RunAsync(settings, http, cancellationToken, new ProgressLine(Console.Error));
+    Console.Error.WriteLine();
     Console.WriteLine(summary.ToText());
     if (parse.GetValue(json) is { } output)
     {
