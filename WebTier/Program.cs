@@ -41,7 +41,7 @@ builder.Services.AddSingleton<FaceRecognition.WebTier.Scaling.AutoScaler>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<FaceRecognition.WebTier.Scaling.AutoScaler>());
 builder.AddFrontDoor();
 builder.Services.AddProblemDetails();
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(ApiKeyInOpenApi.Describe);
 
 var app = builder.Build();
 app.UseExceptionHandler();

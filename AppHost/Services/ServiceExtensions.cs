@@ -73,10 +73,13 @@ public static class ServiceExtensions
             .WithExternalHttpEndpoints()
             .WithUrls(context =>
             {
-                // Beside the endpoint itself, a link to the API's description.
+                // Beside the endpoint itself, links to the console, the API reference and the API's description.
                 if (context.Urls.FirstOrDefault(u => u.Endpoint?.EndpointName == "http") is { } http)
                 {
-                    context.Urls.Add(new ResourceUrlAnnotation { Url = $"{http.Url.TrimEnd('/')}/api/openapi.json", DisplayText = "OpenAPI document", Endpoint = http.Endpoint });
+                    var root = http.Url.TrimEnd('/');
+                    http.DisplayText = "Console";
+                    context.Urls.Add(new ResourceUrlAnnotation { Url = $"{root}/api/reference", DisplayText = "API reference", Endpoint = http.Endpoint });
+                    context.Urls.Add(new ResourceUrlAnnotation { Url = $"{root}/api/openapi.json", DisplayText = "OpenAPI document", Endpoint = http.Endpoint });
                 }
             });
         if (!first)

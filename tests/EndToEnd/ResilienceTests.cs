@@ -165,7 +165,18 @@ public sealed class ResilienceTests
         Assert.Contains("/api/recognitions", paths);
         Assert.Contains("/api/results/{stem}", paths);
         Assert.Contains("/api/identities/{name}/faces", paths);
+        Assert.Contains("/api/identities/{name}/faces/{id}", paths);
+        Assert.Contains("/api/detections", paths);
+        Assert.Contains("/api/verifications", paths);
         Assert.DoesNotContain("/", paths);
+        // Enrolment says it needs the key (the reference page offers to send it).
+        Assert.Equal("X-Api-Key", document.RootElement.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey").GetProperty("name").GetString());
+        Assert.True(document.RootElement.GetProperty("paths").GetProperty("/api/identities/{name}/faces").GetProperty("post").TryGetProperty("security", out _));
+
+        var console = Assert.Single(webTier.Snapshot.Urls, u => u.DisplayProperties.DisplayName == "Console");
+        var reference = Assert.Single(webTier.Snapshot.Urls, u => u.DisplayProperties.DisplayName == "API reference");
+        Assert.Contains("<title>FaceRecognition console</title>", await http.GetStringAsync(new Uri(console.Url), _ct), StringComparison.Ordinal);
+        Assert.Contains("api/openapi.json", await http.GetStringAsync(new Uri(reference.Url), _ct), StringComparison.Ordinal);
     }
 
     /// <summary>Posts 30 demo photos at once (stems prefix00..29) and does <paramref name="disrupt"/> once the first answer is in.</summary>

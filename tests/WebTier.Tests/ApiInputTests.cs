@@ -33,6 +33,21 @@ public sealed class ApiInputTests(EmulatorClients cloud) : IClassFixture<Emulato
         Assert.Contains(reason, await response.Content.ReadAsStringAsync(_ct), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/api/detections", "file")]
+    [InlineData("/api/verifications", "first")]
+    [InlineData("/api/recognitions", "file")]
+    public async Task A_picture_over_the_size_limit_gets_413(string path, string field)
+    {
+        await using var host = await WebTierHost.StartAsync(cloud, "api-huge", new Dictionary<string, string> { ["WebTier:MaxUploadBytes"] = "10000" }, _ct);
+        using var client = host.Client();
+
+        using var response = await client.PostAsync(new Uri(path, UriKind.Relative), Form((field, [.. Jpeg(), .. new byte[200_000]], "huge.jpg")), _ct);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("larger than the limit of 10,000 bytes", await response.Content.ReadAsStringAsync(_ct), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_verification_needs_first_and_either_second_or_an_identity()
     {
