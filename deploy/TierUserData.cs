@@ -9,12 +9,15 @@ namespace FaceRecognition.Deploy;
 /// install it under /opt/facerec as a systemd service that restarts on failure and starts at every boot, and the
 /// CloudWatch agent that ships the service's log to its log group and its traces (OTLP on 127.0.0.1:4317) to X-Ray.
 /// Each step may run again (cloud-init reruns a script a stop interrupted). An app-tier instance then stops itself:
-/// it stays stopped until the web tier's autoscaler starts it.
+/// it stays stopped until the web tier's autoscaler starts it. Secrets (variable -> Secrets Manager ARN) are read at
+/// boot into a root-only environment file, with the shell's tracing off so that no log holds them.
 /// </summary>
 internal static class TierUserData
 {
-    public static UserData Render(TierDefinition tier, string buildUrl, string logGroup, IReadOnlyDictionary<string, string> environment, bool stopWhenInstalled)
+    public static UserData Render(TierDefinition tier, string buildUrl, string logGroup, IReadOnlyDictionary<string, string> environment, bool stopWhenInstalled,
+        IReadOnlyDictionary<string, string>? secrets = null)
     {
+        var secretsFile = $"/opt/facerec/{tier.Name}.env";
         var home = "/opt/facerec/" + tier.Name;
         var log = $"/var/log/facerec/{tier.Name}.log";
         var service = "facerec-" + tier.Name;
@@ -27,7 +30,15 @@ internal static class TierUserData
             "mkdir -p /opt/facerec /var/log/facerec && chown facerec /var/log/facerec",
             $"aws s3 cp '{buildUrl}' /opt/facerec/{tier.Name}.zip --region {Aws.REGION}",
             $"rm -rf {home}.new && python3 -c \"import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])\" /opt/facerec/{tier.Name}.zip {home}.new",
-            $"chmod +x {home}.new/{tier.Executable} && rm -rf {home} && mv {home}.new {home}",
+            $"chmod +x {home}.new/{tier.Executable} && rm -rf {home} && mv {home}.new {home}");
+        if (secrets is { Count: > 0 })
+        {
+            userData.AddCommands(["set +x", $"(umask 077 && : > {secretsFile})",
+                .. secrets.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s =>
+                    $"printf '%s=%s\\n' {s.Key} \"$(aws secretsmanager get-secret-value --secret-id '{s.Value}' --query SecretString --output text --region {Aws.REGION})\" >> {secretsFile}"),
+                "set -x"]);
+        }
+        userData.AddCommands(
             $"cat > /etc/systemd/system/{service}.service <<'UNIT'",
             "[Unit]",
             $"Description=FaceRecognition {tier.Name}",
@@ -37,7 +48,7 @@ internal static class TierUserData
             "User=facerec",
             $"WorkingDirectory={home}",
             $"ExecStart={home}/{tier.Executable}",
-            variables,
+            secrets is { Count: > 0 } ? $"{variables}\nEnvironmentFile={secretsFile}" : variables,
             "Restart=always",
             "RestartSec=2",
             // SIGTERM lets an app tier finish or release its messages (its host waits up to 25 s).

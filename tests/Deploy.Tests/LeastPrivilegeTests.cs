@@ -23,6 +23,10 @@ public sealed class LeastPrivilegeTests(SynthesizedStack stack)
                 (new($@"^arn:\$\{{AWS::Partition\}}:s3:::{Regex.Escape(stack.Names.VideoInputBucket)}/\*\.mp4$"), any, "any uploaded video (its stem is the uploader's choice)"),
                 (new($@"^arn:\$\{{AWS::Partition\}}:s3:::{Regex.Escape(stack.Names.VideoOutputBucket)}/(failed/)?\*\.txt$"), any,
                     "the answer or failure record of any video (its stem is known only at run time)"),
+                (new($@"^arn:\$\{{AWS::Partition\}}:s3:::{Regex.Escape(stack.Names.GalleryBucket)}/faces/\*$"), new("^s3:(Get|Put|Delete)Object$"),
+                    "the thumbnails of enrolled faces, named by identity and face id at enrolment"),
+                (new($@"^arn:\$\{{AWS::Partition\}}:s3:::{Regex.Escape(stack.Names.InputBucket)}/drawn/\*$"), new("^s3:(Get|Put)Object$"),
+                    "pictures drawn for detections, named by request id"),
                 (new($@"^arn:\$\{{AWS::Partition\}}:s3:::{Regex.Escape(stack.Names.FramesBucket)}/\*/votes/\*$"), any,
                     "the votes of any sampled video's frames (its stem is known only at run time)"),
                 (new(@"^arn:\$\{AWS::Partition\}:logs:\$\{AWS::Region\}:\$\{AWS::AccountId\}:log-group:/aws/lambda/[a-z-]+:\*$"), any,
@@ -102,13 +106,17 @@ public sealed class LeastPrivilegeTests(SynthesizedStack stack)
         [
             $"s3:PutObject {n.InputBucket}/*",
             $"s3:GetObject {n.OutputBucket}/*",
-            $"s3:GetObject {n.GalleryBucket}/{TopologyNames.GalleryObjectKey}",
+            $"s3:GetObject {n.GalleryBucket}/{TopologyNames.GalleryObjectKey}", $"s3:GetObject {n.GalleryBucket}/{TopologyNames.FacesPrefix}*",
+            $"s3:GetObject {n.InputBucket}/{TopologyNames.DrawnPrefix}*",
             $"s3:PutObject {n.VideoInputBucket}/*.mp4", $"s3:GetObject {n.VideoInputBucket}/*.mp4", $"s3:AbortMultipartUpload {n.VideoInputBucket}/*.mp4",
             $"s3:GetObject {n.VideoOutputBucket}/*.txt", $"s3:DeleteObject {n.VideoOutputBucket}/*.txt",
             $"s3:GetObject {n.VideoOutputBucket}/failed/*.txt", $"s3:DeleteObject {n.VideoOutputBucket}/failed/*.txt",
             $"s3:ListBucket {n.FramesBucket}", $"s3:ListBucket {n.OutputBucket}", $"s3:ListBucket {n.GalleryBucket}",
             $"s3:ListBucket {n.VideoInputBucket}", $"s3:ListBucket {n.VideoOutputBucket}",
             $"sqs:GetQueueUrl queue:{n.RequestQueue}", $"sqs:SendMessage queue:{n.RequestQueue}", $"sqs:GetQueueAttributes queue:{n.RequestQueue}",
+            // The console's system view: every queue's depth.
+            .. SystemTopology.For(n).Queues.SelectMany(q => new[] { $"sqs:GetQueueUrl queue:{q.Name}", $"sqs:GetQueueAttributes queue:{q.Name}" }),
+            "secretsmanager:GetSecretValue api-key",
             .. QueueConsumer(n.ResponseQueue),
             .. QueueConsumer(n.ReplyQueueFor("*")), $"sqs:CreateQueue queue:{n.ReplyQueueFor("*")}", $"sqs:DeleteQueue queue:{n.ReplyQueueFor("*")}",
             "ec2:DescribeInstances *",
@@ -132,6 +140,8 @@ public sealed class LeastPrivilegeTests(SynthesizedStack stack)
             $"s3:ListBucket {n.InputBucket} if s3:prefix like enroll/*",
             $"s3:PutObject {n.OutputBucket}/*",
             $"s3:GetObject {n.GalleryBucket}/{TopologyNames.GalleryObjectKey}", $"s3:PutObject {n.GalleryBucket}/{TopologyNames.GalleryObjectKey}",
+            $"s3:PutObject {n.GalleryBucket}/{TopologyNames.FacesPrefix}*", $"s3:DeleteObject {n.GalleryBucket}/{TopologyNames.FacesPrefix}*",
+            $"s3:PutObject {n.InputBucket}/{TopologyNames.DrawnPrefix}*",
             $"s3:ListBucket {n.GalleryBucket}",
             .. Common("app-tier"),
         ]);
@@ -141,7 +151,8 @@ public sealed class LeastPrivilegeTests(SynthesizedStack stack)
     }
 
     /// <summary>The emulator enforces <see cref="SystemPermissions"/> locally: each role of the template holds exactly
-    /// those statements (the tiers also read their own build from the CDK's asset bucket), and is named as locally.</summary>
+    /// those statements (the tiers also read their own build from the CDK's asset bucket, and the web tier its API key
+    /// from Secrets Manager, which has no local counterpart), and is named as locally.</summary>
     [Theory]
     [InlineData(SystemPermissions.WebTier, "web-instance")]
     [InlineData(SystemPermissions.AppTier, "app-tier-instance-1")]
@@ -151,7 +162,7 @@ public sealed class LeastPrivilegeTests(SynthesizedStack stack)
     {
         var role = instance is null ? FunctionRole(component) : InstanceRole(instance);
         Assert.Equal(SystemPermissions.RoleName(stack.Names, component), (string?)stack.Resources[role]!["Properties"]!["RoleName"]);
-        var inTemplate = RoleStatements().Where(s => s.Role == role && (string?)s.Statement["Sid"] is { } sid && sid != "ReadOwnBuild")
+        var inTemplate = RoleStatements().Where(s => s.Role == role && (string?)s.Statement["Sid"] is { } sid && sid is not ("ReadOwnBuild" or "ReadApiKey"))
             .Select(s => Describe((string)s.Statement["Sid"]!, Items(s.Statement["Action"]).Select(Render), Items(s.Statement["Resource"]).Select(Render),
                 s.Statement["Condition"]?.ToJsonString()))
             .ToList();
@@ -227,6 +238,7 @@ public sealed class LeastPrivilegeTests(SynthesizedStack stack)
     {
         var readable = Regex.Replace(resource, @"^\$\{(\w+)\.Arn\}$", m => "queue:" + queues[m.Groups[1].Value]);
         readable = Regex.Replace(readable, @"^arn:\$\{AWS::Partition\}:s3:::cdk-[a-z0-9]+-assets-\$\{AWS::AccountId\}-\$\{AWS::Region\}/[0-9a-f]{64}\.zip$", "build");
+        readable = Regex.Replace(readable, @"^\$\{apikey[0-9A-F]+\}$", "api-key");
         readable = Regex.Replace(readable, @"^arn:\$\{AWS::Partition\}:s3:::", "");
         readable = Regex.Replace(readable, @"^arn:\$\{AWS::Partition\}:sqs:\$\{AWS::Region\}:\$\{AWS::AccountId\}:", "queue:");
         return Regex.Replace(readable, @"^arn:\$\{AWS::Partition\}:(logs|ec2):\$\{AWS::Region\}:\$\{AWS::AccountId\}:", "");

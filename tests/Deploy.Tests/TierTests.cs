@@ -111,6 +111,29 @@ public sealed class TierTests(SynthesizedStack stack)
     }
 
     [Fact]
+    public void The_web_tier_reads_its_generated_API_key_at_boot_and_no_log_or_template_holds_it()
+    {
+        var (secretId, secret) = Assert.Single(stack.OfType("AWS::SecretsManager::Secret"));
+        Assert.Equal($"{stack.Names.Prefix}/api-key", (string?)secret["Name"]);
+        var generated = secret["GenerateSecretString"]!;
+        Assert.True((int)generated["PasswordLength"]! >= 32);
+        Assert.True((bool)generated["ExcludePunctuation"]!);
+        Assert.Null(secret["SecretString"]);
+
+        var web = UserData(Instance("web-instance").Properties);
+        var read = Regex.Match(web, @"set \+x\n\(umask 077 && : > /opt/facerec/web-tier\.env\)\nprintf '%s=%s\\n' FrontDoor__ApiKey ""\$\(aws secretsmanager get-secret-value --secret-id '\$\{(?<secret>\w+)\}' [^\n]+\)"" >> /opt/facerec/web-tier\.env\nset -x\n");
+        Assert.True(read.Success, web);
+        Assert.Equal(secretId, read.Groups["secret"].Value);
+        Assert.Contains("EnvironmentFile=/opt/facerec/web-tier.env\n", web, StringComparison.Ordinal);
+        Assert.DoesNotContain("secretsmanager", UserData(Instance("app-tier-instance-1").Properties), StringComparison.Ordinal);
+
+        var readers = RoleStatements(InstanceRole("web-instance")).Where(s => Items(s["Action"]).Select(Render).Contains("secretsmanager:GetSecretValue")).ToList();
+        Assert.Equal($"${{{secretId}}}", Render(Assert.Single(readers)["Resource"]));
+        Assert.DoesNotContain(RoleStatements(InstanceRole("app-tier-instance-1")), s => Items(s["Action"]).Select(Render).Any(a => a.StartsWith("secretsmanager:", StringComparison.Ordinal)));
+        Assert.Equal($"{stack.Names.Prefix}/api-key", Render(stack.Root["Outputs"]!["ApiKeySecret"]!["Value"]));
+    }
+
+    [Fact]
     public void Deploying_prints_the_web_tiers_url()
     {
         var output = stack.Root["Outputs"]!["WebTierUrl"]!;
