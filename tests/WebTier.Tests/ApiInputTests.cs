@@ -48,6 +48,20 @@ public sealed class ApiInputTests(EmulatorClients cloud) : IClassFixture<Emulato
         Assert.Contains("larger than the limit of 10,000 bytes", await response.Content.ReadAsStringAsync(_ct), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/api/detections")]
+    [InlineData("/api/recognitions")]
+    public async Task A_picture_in_the_wrong_field_gets_400_naming_the_right_one(string path)
+    {
+        await using var host = await WebTierHost.StartAsync(cloud, "api-field", null, _ct);
+        using var client = host.Client();
+
+        using var response = await client.PostAsync(new Uri(path, UriKind.Relative), Form(("inputFile", Jpeg(), "a.jpg")), _ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("must be in the multipart field 'file' (the form had a file in 'inputFile')", await response.Content.ReadAsStringAsync(_ct), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_verification_needs_first_and_either_second_or_an_identity()
     {
