@@ -1,4 +1,5 @@
 using System.Globalization;
+using FaceRecognition.Api;
 using FaceRecognition.Cloud.Messaging;
 
 namespace FaceRecognition.WebTier;
@@ -10,31 +11,27 @@ namespace FaceRecognition.WebTier;
 /// </summary>
 internal static class FaceQuery
 {
-    public const string Threshold = "threshold";
-    public const string MaxFaces = "maxFaces";
-    public const string Landmarks = "landmarks";
-
     public static (FaceOptions? Options, UploadProblem? Problem) Parse(IQueryCollection query, bool landmarksByDefault)
     {
         float? threshold = null;
-        if (query[Threshold] is { Count: > 0 } thresholdText)
+        if (query[ApiNames.Threshold] is { Count: > 0 } thresholdText)
         {
             if (!float.TryParse(thresholdText, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !(value > 0 && value <= RecognitionRequest.MaxThreshold))
             {
-                return (null, Bad($"'{Threshold}' must be a number above 0 and at most {RecognitionRequest.MaxThreshold.ToString(CultureInfo.InvariantCulture)}, not '{thresholdText}'."));
+                return (null, Bad($"'{ApiNames.Threshold}' must be a number above 0 and at most {RecognitionRequest.MaxThreshold.ToString(CultureInfo.InvariantCulture)}, not '{thresholdText}'."));
             }
             threshold = value;
         }
         int? maxFaces = null;
-        if (query[MaxFaces] is { Count: > 0 } maxFacesText)
+        if (query[ApiNames.MaxFaces] is { Count: > 0 } maxFacesText)
         {
             if (!int.TryParse(maxFacesText, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value is < 1 or > RecognitionRequest.MaxFacesLimit)
             {
-                return (null, Bad($"'{MaxFaces}' must be a whole number from 1 to {RecognitionRequest.MaxFacesLimit}, not '{maxFacesText}'."));
+                return (null, Bad($"'{ApiNames.MaxFaces}' must be a whole number from 1 to {RecognitionRequest.MaxFacesLimit}, not '{maxFacesText}'."));
             }
             maxFaces = value;
         }
-        var (landmarks, problem) = Flag(query, Landmarks, landmarksByDefault);
+        var (landmarks, problem) = Flag(query, ApiNames.Landmarks, landmarksByDefault);
         return problem is null ? (new FaceOptions(threshold, maxFaces, landmarks), null) : (null, problem);
     }
 

@@ -17,7 +17,7 @@ internal sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeO
     : AuthenticationHandler<AuthenticationSchemeOptions>(schemes, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
-    public const string Header = "X-Api-Key";
+    public const string Header = Api.ApiNames.ApiKeyHeader;
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {

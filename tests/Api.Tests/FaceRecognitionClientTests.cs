@@ -1,11 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
+using FaceRecognition.Tests.Support;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FaceRecognition.Api.Tests;
 
@@ -14,7 +11,7 @@ public sealed class FaceRecognitionClientTests : IAsyncDisposable
 {
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
     private readonly ConcurrentQueue<string> _seen = new();
-    private WebApplication? _server;
+    private LocalHttpServer? _server;
 
     [Fact]
     public async Task A_request_turned_away_for_now_is_sent_again_after_retry_after_and_each_wait_is_told()
@@ -105,12 +102,7 @@ public sealed class FaceRecognitionClientTests : IAsyncDisposable
 
     private async Task<Uri> Serve(Action<WebApplication> map)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _server = builder.Build();
-        map(_server);
-        await _server.StartAsync(_ct);
-        var address = _server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new Uri(address + "/");
+        _server = await LocalHttpServer.StartAsync(map, _ct);
+        return _server.Url;
     }
 }

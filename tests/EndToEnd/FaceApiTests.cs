@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using FaceRecognition.Tests.Support;
 using SkiaSharp;
 
 namespace FaceRecognition.EndToEnd.Tests;
@@ -78,7 +79,7 @@ public sealed class FaceApiTests(FaceApiSystem system) : IClassFixture<FaceApiSy
         using var keyed = system.Run.KeyedWebTierClient(TimeSpan.FromMinutes(2));
         using var keyless = new HttpClient { BaseAddress = system.Run.WebTierUrl, Timeout = TimeSpan.FromMinutes(2) };
 
-        using var enrolled = await keyed.PostAsync(new Uri("/api/identities/Dee/faces", UriKind.Relative), Files(("a", tight, "dee.png"), ("b", wide, "dee-wide.png")), _ct);
+        using var enrolled = await keyed.PostAsync(new Uri("/api/identities/Dee/faces", UriKind.Relative), Multipart.Files(("a", tight, "dee.png"), ("b", wide, "dee-wide.png")), _ct);
         Assert.Equal(HttpStatusCode.OK, enrolled.StatusCode);
         using var enrolledJson = JsonDocument.Parse(await enrolled.Content.ReadAsStringAsync(_ct));
         var ids = enrolledJson.RootElement.GetProperty("faceIds").EnumerateArray().Select(i => i.GetString()!).ToArray();
@@ -121,7 +122,7 @@ public sealed class FaceApiTests(FaceApiSystem system) : IClassFixture<FaceApiSy
         var (other, _) = DemoFaces.Crops(group, fromLeft: 2);
         using var keyed = system.Run.KeyedWebTierClient(TimeSpan.FromMinutes(2));
         using var http = new HttpClient { BaseAddress = system.Run.WebTierUrl, Timeout = TimeSpan.FromMinutes(2) };
-        using (var enrolled = await keyed.PostAsync(new Uri("/api/identities/Eve/faces", UriKind.Relative), Files(("a", annWide, "eve.png")), _ct))
+        using (var enrolled = await keyed.PostAsync(new Uri("/api/identities/Eve/faces", UriKind.Relative), Multipart.Files(("a", annWide, "eve.png")), _ct))
         {
             Assert.Equal(HttpStatusCode.OK, enrolled.StatusCode);
         }
@@ -188,18 +189,6 @@ public sealed class FaceApiTests(FaceApiSystem system) : IClassFixture<FaceApiSy
         using var response = await http.PostAsync(new Uri("/api/verifications" + query, UriKind.Relative), form, _ct);
         var body = await response.Content.ReadAsStringAsync(_ct);
         return (response.StatusCode, body, response.IsSuccessStatusCode ? JsonDocument.Parse(body).RootElement.Clone() : null);
-    }
-
-    private static MultipartFormDataContent Files(params (string Field, byte[] Bytes, string FileName)[] files)
-    {
-        var form = new MultipartFormDataContent();
-        foreach (var (field, bytes, fileName) in files)
-        {
-            var content = new ByteArrayContent(bytes);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-            form.Add(content, field, fileName);
-        }
-        return form;
     }
 
     /// <summary>A picture with no face: a grey gradient.</summary>

@@ -1,10 +1,7 @@
 using System.Collections.Concurrent;
+using FaceRecognition.Tests.Support;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FaceRecognition.LoadGen.Tests;
 
@@ -13,7 +10,7 @@ public sealed class LoadRunTests : IAsyncDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("facerec-loadgen-").FullName;
     private readonly ConcurrentDictionary<string, int> _attempts = new();
-    private WebApplication? _server;
+    private LocalHttpServer? _server;
 
     [Fact]
     public async Task Counts_correct_wrong_and_failed_answers_and_retries_failures()
@@ -101,12 +98,7 @@ public sealed class LoadRunTests : IAsyncDisposable
 
     private async Task<Uri> Serve(RequestDelegate handler)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _server = builder.Build();
-        _server.MapPost("/", handler);
-        await _server.StartAsync();
-        var address = _server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new Uri(address + "/");
+        _server = await LocalHttpServer.StartAsync(app => app.MapPost("/", handler), CancellationToken.None);
+        return _server.Url;
     }
 }

@@ -27,7 +27,7 @@ public sealed class ApiInputTests(EmulatorClients cloud) : IClassFixture<Emulato
         await using var host = await WebTierHost.StartAsync(cloud, "api-query", null, _ct);
         using var client = host.Client();
 
-        using var response = await client.PostAsync(new Uri(path, UriKind.Relative), Form(("file", Jpeg(), "a.jpg")), _ct);
+        using var response = await client.PostAsync(new Uri(path, UriKind.Relative), Multipart.Files(("file", Jpeg(), "a.jpg")), _ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(reason, await response.Content.ReadAsStringAsync(_ct), StringComparison.Ordinal);
@@ -42,7 +42,7 @@ public sealed class ApiInputTests(EmulatorClients cloud) : IClassFixture<Emulato
         await using var host = await WebTierHost.StartAsync(cloud, "api-huge", new Dictionary<string, string> { ["WebTier:MaxUploadBytes"] = "10000" }, _ct);
         using var client = host.Client();
 
-        using var response = await client.PostAsync(new Uri(path, UriKind.Relative), Form((field, [.. Jpeg(), .. new byte[200_000]], "huge.jpg")), _ct);
+        using var response = await client.PostAsync(new Uri(path, UriKind.Relative), Multipart.Files((field, [.. Jpeg(), .. new byte[200_000]], "huge.jpg")), _ct);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Contains("larger than the limit of 10,000 bytes", await response.Content.ReadAsStringAsync(_ct), StringComparison.Ordinal);
@@ -56,7 +56,7 @@ public sealed class ApiInputTests(EmulatorClients cloud) : IClassFixture<Emulato
         await using var host = await WebTierHost.StartAsync(cloud, "api-field", null, _ct);
         using var client = host.Client();
 
-        using var response = await client.PostAsync(new Uri(path, UriKind.Relative), Form(("inputFile", Jpeg(), "a.jpg")), _ct);
+        using var response = await client.PostAsync(new Uri(path, UriKind.Relative), Multipart.Files(("inputFile", Jpeg(), "a.jpg")), _ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("must be in the multipart field 'file' (the form had a file in 'inputFile')", await response.Content.ReadAsStringAsync(_ct), StringComparison.Ordinal);
@@ -69,12 +69,12 @@ public sealed class ApiInputTests(EmulatorClients cloud) : IClassFixture<Emulato
         using var client = host.Client();
         var cases = new (MultipartFormDataContent Form, string Reason)[]
         {
-            (Form(("file", Jpeg(), "a.jpg")), "the form had files in 'file'"),
-            (Form(("first", Jpeg(), "a.jpg")), "either a second picture in 'second' or an enrolled name in 'identity'"),
-            (Form(("second", Jpeg(), "a.jpg"), ("third", Jpeg(), "b.jpg")), "Send the first picture in 'first'"),
-            (WithText(Form(("first", Jpeg(), "a.jpg"), ("second", Jpeg(), "b.jpg")), "identity", "Ann"), "and the name 'Ann'"),
-            (WithText(Form(("first", Jpeg(), "a.jpg")), "identity", "not a name!"), "is not a valid name"),
-            (Form(("first", [.. "just text"u8], "a.jpg"), ("second", Jpeg(), "b.jpg")), "not a picture by its content"),
+            (Multipart.Files(("file", Jpeg(), "a.jpg")), "the form had files in 'file'"),
+            (Multipart.Files(("first", Jpeg(), "a.jpg")), "either a second picture in 'second' or an enrolled name in 'identity'"),
+            (Multipart.Files(("second", Jpeg(), "a.jpg"), ("third", Jpeg(), "b.jpg")), "Send the first picture in 'first'"),
+            (WithText(Multipart.Files(("first", Jpeg(), "a.jpg"), ("second", Jpeg(), "b.jpg")), "identity", "Ann"), "and the name 'Ann'"),
+            (WithText(Multipart.Files(("first", Jpeg(), "a.jpg")), "identity", "not a name!"), "is not a valid name"),
+            (Multipart.Files(("first", [.. "just text"u8], "a.jpg"), ("second", Jpeg(), "b.jpg")), "not a picture by its content"),
         };
         foreach (var (form, reason) in cases)
         {
@@ -115,18 +115,6 @@ public sealed class ApiInputTests(EmulatorClients cloud) : IClassFixture<Emulato
         using var js = await client.GetAsync(new Uri(new Uri(client.BaseAddress!, "/api/reference/"), script), _ct);
         Assert.Equal(HttpStatusCode.OK, js.StatusCode);
         Assert.True((await js.Content.ReadAsByteArrayAsync(_ct)).Length > 100_000);
-    }
-
-    private static MultipartFormDataContent Form(params (string Field, byte[] Bytes, string FileName)[] files)
-    {
-        var form = new MultipartFormDataContent();
-        foreach (var (field, bytes, fileName) in files)
-        {
-            var content = new ByteArrayContent(bytes);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-            form.Add(content, field, fileName);
-        }
-        return form;
     }
 
     private static MultipartFormDataContent WithText(MultipartFormDataContent form, string field, string value)
