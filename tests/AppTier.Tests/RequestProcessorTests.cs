@@ -62,7 +62,7 @@ public sealed class RequestProcessorTests : IAsyncLifetime
             .AddVision(configuration);
         services.AddOptions<AppTierOptions>();
         services.AddOptions<RecognitionOptions>().Bind(configuration.GetSection(RecognitionOptions.SectionName));
-        services.AddSingleton<GalleryCache>().AddSingleton<Recognition>().AddSingleton<Enrollment>().AddQueueConsumer().AddSingleton<RequestProcessor>();
+        services.AddSingleton<GalleryCache>().AddSingleton<Recognition>().AddSingleton<Enrollment>().AddSingleton<PictureAnalysis>().AddQueueConsumer().AddSingleton<RequestProcessor>();
         _services = services.BuildServiceProvider();
         var settings = new QueueConsumerSettings(_names.RequestQueue, SystemPermissions.AppTier, Concurrency: 2, VisibilityTimeoutSeconds: 10)
         {

@@ -30,7 +30,16 @@ public sealed class MessagingTests(EmulatorClients cloud) : IClassFixture<Emulat
     [InlineData("{\"v\":2,\"id\":\"a\",\"bucket\":\"b\",\"key\":\"k\",\"replyQueue\":\"q\",\"mode\":\"model\"}", "version 2")]
     [InlineData("{\"v\":1,\"id\":\"a\",\"bucket\":\"b\",\"key\":\"k\",\"replyQueue\":\"q\",\"mode\":\"guess\"}", "unknown mode")]
     [InlineData("{\"v\":1,\"id\":\"a\",\"bucket\":\"b\",\"replyQueue\":\"q\",\"mode\":\"model\"}", "lacks")]
-    [InlineData("{\"v\":1,\"id\":\"a\",\"bucket\":\"b\",\"key\":\"k\",\"replyQueue\":\"q\",\"mode\":\"model\",\"name\":\"x\"}", "name without")]
+    [InlineData("{\"v\":1,\"id\":\"a\",\"bucket\":\"b\",\"key\":\"k\",\"replyQueue\":\"q\",\"mode\":\"model\",\"name\":\"x\"}", "where its mode does not take one")]
+    [InlineData("{\"v\":1,\"id\":\"a\",\"bucket\":\"b\",\"key\":\"k\",\"replyQueue\":\"q\",\"mode\":\"enroll\"}", "lacks one it needs")]
+    [InlineData("{\"v\":1,\"id\":\"a\",\"bucket\":\"b\",\"key\":\"k\",\"replyQueue\":\"q\",\"mode\":\"verify\"}", "lacks one it needs")]
+    [InlineData("{\"v\":1,\"id\":\"a\",\"bucket\":\"b\",\"key\":\"k\",\"replyQueue\":\"q\",\"mode\":\"verify\",\"name\":\"x\",\"secondKey\":\"k2\"}", "where its mode does not take one")]
+    [InlineData("{\"v\":1,\"id\":\"a\",\"bucket\":\"b\",\"key\":\"k\",\"replyQueue\":\"q\",\"mode\":\"model\",\"secondKey\":\"k2\"}", "where its mode does not take one")]
+    [InlineData("{\"v\":1,\"id\":\"a\",\"bucket\":\"b\",\"key\":\"k\",\"replyQueue\":\"q\",\"mode\":\"model\",\"faceId\":\"0123456789abcdef\"}", "where its mode does not take one")]
+    [InlineData("{\"v\":1,\"id\":\"a\",\"bucket\":\"b\",\"key\":\"k\",\"replyQueue\":\"q\",\"mode\":\"model\",\"threshold\":-1}", "Threshold -1 is out of range")]
+    [InlineData("{\"v\":1,\"id\":\"a\",\"bucket\":\"b\",\"key\":\"k\",\"replyQueue\":\"q\",\"mode\":\"model\",\"threshold\":\"NaN\"}", "not valid JSON")]
+    [InlineData("{\"v\":1,\"id\":\"a\",\"bucket\":\"b\",\"key\":\"k\",\"replyQueue\":\"q\",\"mode\":\"detect\",\"maxFaces\":0}", "MaxFaces must be 1 to 100")]
+    [InlineData("{\"v\":1,\"id\":\"a\",\"bucket\":\"b\",\"key\":\"k\",\"replyQueue\":\"q\",\"mode\":\"detect\",\"draw\":\"gif\"}", "Draw png or jpeg")]
     [InlineData("[1,2,3]", "not valid JSON")]
     public void Malformed_requests_are_refused_with_the_reason(string body, string expected)
     {

@@ -133,6 +133,9 @@ public sealed class FaceApiTests(FaceApiSystem system) : IClassFixture<FaceApiSy
         var byIdentity = await Verify(http, "", ("first", annTight, "a.png"), ("identity", [.. "Eve"u8], ""));
         var unknownIdentity = await Verify(http, "", ("first", annTight, "a.png"), ("identity", [.. "Nobody"u8], ""));
         var noFace = await Verify(http, "", ("first", Blank(), "blank.png"), ("second", annWide, "b.png"));
+        // A picture of several people is compared by the face its answer would be about: the largest.
+        var largest = VideoRun.MainFace(TestFiles.FaceApiDemo("sample1.jpg"));
+        var several = await Verify(http, "", ("first", group, "group.jpg"), ("second", largest, "largest.jpg"));
 
         Assert.Equal(HttpStatusCode.OK, same.Status);
         Assert.True(same.Json!.Value.GetProperty("samePerson").GetBoolean(), same.Body);
@@ -148,6 +151,14 @@ public sealed class FaceApiTests(FaceApiSystem system) : IClassFixture<FaceApiSy
         Assert.Equal(JsonValueKind.Null, byIdentity.Json.Value.GetProperty("second").ValueKind);
         Assert.Equal(HttpStatusCode.NotFound, unknownIdentity.Status);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, noFace.Status);
+        Assert.True(several.Json!.Value.GetProperty("samePerson").GetBoolean(), several.Body);
+        var firstBox = several.Json.Value.GetProperty("first").GetProperty("box").EnumerateArray().Select(v => v.GetSingle()).ToArray();
+        using (var detected = await http.PostAsync(new Uri("/api/detections?landmarks=false", UriKind.Relative), TestFiles.Form("file", group, "sample1.jpg"), _ct))
+        using (var detectedJson = JsonDocument.Parse(await detected.Content.ReadAsStringAsync(_ct)))
+        {
+            var areas = detectedJson.RootElement.GetProperty("faces").EnumerateArray().Select(f => f.GetProperty("box").EnumerateArray().Select(v => v.GetSingle()).ToArray()).Select(b => b[2] * b[3]).ToArray();
+            Assert.Equal(areas.Max(), firstBox[2] * firstBox[3], 1f);
+        }
         Assert.Contains("first picture shows no face", noFace.Body, StringComparison.Ordinal);
 
         using var loose = await http.PostAsync(new Uri("/api/recognitions?landmarks=true", UriKind.Relative), TestFiles.Form("file", group, "sample1.jpg"), _ct);
