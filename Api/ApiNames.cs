@@ -19,4 +19,8 @@ public static class ApiNames
     public const string Threshold = "threshold";
     public const string MaxFaces = "maxFaces";
     public const string Landmarks = "landmarks";
+
+    /// <summary><c>POST /api/detections</c>: the picture back with its faces drawn, as <c>png</c> or <c>jpeg</c>.</summary>
+    public const string Draw = "draw";
+    public const string Format = "format";
 }

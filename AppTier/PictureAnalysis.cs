@@ -51,6 +51,8 @@ internal sealed class PictureAnalysis(IAmazonS3 s3, Recognition recognition, Gal
         ReplyVerification verification;
         if (request.Name is { } name)
         {
+            // A conditional read of the gallery first: "not enrolled" must not come from an instance that has not yet
+            // seen an enrolment another instance just made (recognitions accept the cache's few seconds instead).
             await gallery.RefreshAsync(cancellationToken);
             if (gallery.Current.DistanceTo(name, first.Descriptor) is not { } toIdentity)
             {

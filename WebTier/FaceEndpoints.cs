@@ -13,8 +13,8 @@ internal static class FaceEndpoints
         api.MapPost("/detections", async (HttpRequest request, UploadReader reader, RecognitionClient client, IAmazonS3 s3, CancellationToken cancellationToken) =>
         {
             var (faceOptions, queryProblem) = FaceQuery.Parse(request.Query, landmarksByDefault: true);
-            var (draw, drawProblem) = FaceQuery.Flag(request.Query, "draw", byDefault: false);
-            var format = request.Query["format"].ToString();
+            var (draw, drawProblem) = FaceQuery.Flag(request.Query, ApiNames.Draw, byDefault: false);
+            var format = request.Query[ApiNames.Format].ToString();
             if ((queryProblem ?? drawProblem) is { } badQuery)
             {
                 return Problem(badQuery);
@@ -52,7 +52,7 @@ internal static class FaceEndpoints
             return TypedResults.Ok(new DetectionResponse(outcome.RequestId, upload.Stem, reply.Width ?? 0, reply.Height ?? 0, faces, ApiShapes.Timings(reply.Timings)));
         })
         .DisableAntiforgery()
-        .WithSummary("Find the faces of a picture (multipart field 'file'): boxes, scores and landmarks; with draw=true the picture comes back with them drawn (format=png or jpeg; by default as it came).")
+        .WithSummary("Find the faces of a picture (multipart field 'file'): boxes, scores and landmarks; with draw=true the picture comes back with them drawn (format=png or jpeg; by default JPEG for a JPEG, else PNG).")
         .Produces<DetectionResponse>().Produces(StatusCodes.Status200OK, contentType: "image/png")
         .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
         .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status503ServiceUnavailable)

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using FaceRecognition.ServiceDefaults;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace FaceRecognition.WebTier.FrontDoor;
 
@@ -19,25 +21,21 @@ internal static class FrontDoorExtensions
             .AddPolicy(nameof(KeyRequiredFor.Changes), p => p.AddRequirements(new ApiKeyRequirement(KeyRequiredFor.Changes)))
             .AddPolicy(nameof(KeyRequiredFor.Api), p => p.AddRequirements(new ApiKeyRequirement(KeyRequiredFor.Api)))
             .AddPolicy(nameof(KeyRequiredFor.All), p => p.AddRequirements(new ApiKeyRequirement(KeyRequiredFor.All)));
-        builder.Services.AddRateLimiter(limiter =>
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptionsMonitor<FrontDoorOptions>>((limiter, frontDoor) =>
         {
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            {
                 // Health probes come from the orchestrator, not clients.
-                if (context.Request.Path.StartsWithSegments(Extensions.HealthPath) || context.Request.Path.StartsWithSegments(Extensions.AlivePath))
-                {
-                    return RateLimitPartition.GetNoLimiter("probes");
-                }
-                var options = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<FrontDoorOptions>>().CurrentValue;
-                return RateLimitPartition.GetTokenBucketLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = options.Burst,
-                    TokensPerPeriod = options.RequestsPerSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
-            });
+                context.Request.Path.StartsWithSegments(Extensions.HealthPath) || context.Request.Path.StartsWithSegments(Extensions.AlivePath)
+                    ? RateLimitPartition.GetNoLimiter("probes")
+                    : RateLimitPartition.GetTokenBucketLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = frontDoor.CurrentValue.Burst,
+                        TokensPerPeriod = frontDoor.CurrentValue.RequestsPerSecond,
+                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    }));
             limiter.OnRejected = async (context, cancellationToken) =>
             {
                 var http = context.HttpContext;
